@@ -1,0 +1,1 @@
+"""Thin rasa-sdk adapters: read the tracker, call `bot/`, return events."""

@@ -1,0 +1,1 @@
+"""`make bench`: accuracy, false accepts, latency, start time and memory."""

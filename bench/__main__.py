@@ -1,0 +1,240 @@
+"""Print the assistant's figures: `python -m bench` (or `make bench`).
+
+- NLU accuracy on the held-out set tests/nlu/heldout.yml (intent, and the
+  FAQ answer chosen for faq questions);
+- the share of the outside sentences in ../shared/eval/ that get a CIK answer
+  (false accepts; goal under 2%), overall and per file;
+- per-turn latency through the REST channel, p50/p95, one conversation at a
+  time and with 10 concurrent conversations;
+- server start time (median of several starts) and the peak resident memory
+  of the Rasa server and the action server.
+
+The servers run on loopback on free ports, started exactly as `make run`
+starts them. Figures are medians where repeated; this machine is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+
+sys.path.insert(0, str(ROOT))
+from tests.helpers import domain, free_port, nlu_examples  # noqa: E402
+
+
+@dataclass
+class Servers:
+    process: subprocess.Popen
+    rasa_url: str
+    token: str
+    started_in: float
+
+    def post(self, path: str, body: dict) -> object:
+        request = urllib.request.Request(
+            self.rasa_url + path, data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def parse(self, text: str) -> dict:
+        return self.post(f"/model/parse?token={self.token}", {"text": text})
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def start_servers(workdir: Path) -> Servers:
+    rasa_port, action_port = free_port(), free_port()
+    token = os.urandom(12).hex()
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
+               RASA_API_TOKEN=token, TRACKER_DB=str(workdir / f"tracker-{rasa_port}.db"))
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.launcher", "--log-dir", str(workdir / "logs")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout:
+        if "is running" in line:
+            break
+    else:
+        raise SystemExit("the servers did not start; see " + str(workdir / "logs"))
+    return Servers(process, f"http://127.0.0.1:{rasa_port}", token, time.perf_counter() - began)
+
+
+def process_tree(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def server_memory(launcher_pid: int) -> dict[str, float]:
+    out = {}
+    for pid in process_tree(launcher_pid)[1:]:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        name = "action server" if "rasa_sdk" in cmdline else "rasa server" if " rasa run" in cmdline else None
+        if name:
+            out[name] = out.get(name, 0.0) + peak_rss_mib(pid)
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def heldout_accuracy(servers: Servers) -> tuple[float, float, int]:
+    examples = nlu_examples(ROOT / "tests" / "nlu" / "heldout.yml")
+    intent_hits = answer_hits = answers = total = 0
+    for label, sentences in examples.items():
+        for sentence in sentences:
+            result = servers.parse(sentence)
+            intent = result["intent"]["name"]
+            total += 1
+            if label.startswith("faq/"):
+                answers += 1
+                chosen = (result.get("response_selector", {}).get("faq", {})
+                          .get("response", {}).get("intent_response_key"))
+                intent_hits += intent == "faq"
+                answer_hits += intent == "faq" and chosen == label
+            else:
+                intent_hits += intent == label
+    return intent_hits / total, answer_hits / max(answers, 1), total
+
+
+def cik_answer_texts() -> set[str]:
+    """Every text that is a CIK answer: the FAQ answers and the eligibility overview."""
+    responses = domain()["responses"]
+    names = [n for n in responses if n.startswith("utter_faq/")] + ["utter_check_eligibility"]
+    return {variant["text"] for name in names for variant in responses[name]}
+
+
+def false_accepts(servers: Servers) -> list[tuple[str, int, int]]:
+    """Each sentence as the first message of a new conversation, through REST."""
+    cik_texts = cik_answer_texts()
+    rows = []
+    overall_hits = overall_total = 0
+    partial_hits = partial_total = 0
+    for path in sorted(EVAL_DIR.glob("*.tsv")):
+        hits = total = 0
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                text = row.get("utterance") or row.get("question") or ""
+                replies = servers.post("/webhooks/rest/webhook",
+                                       {"sender": f"eval-{os.urandom(6).hex()}", "message": text})
+                accepted = any(reply.get("text") in cik_texts for reply in replies)
+                if row.get("source_page_answers") == "partial":
+                    partial_total += 1
+                    partial_hits += accepted
+                    continue
+                total += 1
+                hits += accepted
+        rows.append((path.name, hits, total))
+        overall_hits += hits
+        overall_total += total
+    rows.append(("all (should not be answered)", overall_hits, overall_total))
+    rows.append(("lung 'partial' (answered from the page)", partial_hits, partial_total))
+    return rows
+
+
+TURNS = [
+    "hello", "what is cik therapy", "does it help people live longer",
+    "what are the side effects", "how many cycles are needed", "my dad is on tagrisso, can he have cik",
+    "how much does it cost", "can you tell me a joke", "thanks", "talk to a human",
+]
+
+
+def timed_conversation(servers: Servers, sender: str, turns: int) -> list[float]:
+    latencies = []
+    for index in range(turns):
+        began = time.perf_counter()
+        servers.post("/webhooks/rest/webhook", {"sender": sender, "message": TURNS[index % len(TURNS)]})
+        latencies.append((time.perf_counter() - began) * 1000)
+    return latencies
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Print the assistant's figures.")
+    parser.add_argument("--starts", type=int, default=3, help="server starts to time (median)")
+    parser.add_argument("--turns", type=int, default=100, help="sequential turns to time")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="cik-bench-") as tmp:
+        workdir = Path(tmp)
+        start_times = []
+        for _ in range(max(0, args.starts - 1)):
+            servers = start_servers(workdir)
+            start_times.append(servers.started_in)
+            servers.stop()
+        servers = start_servers(workdir)
+        start_times.append(servers.started_in)
+        try:
+            intent_acc, answer_acc, n = heldout_accuracy(servers)
+            accepts = false_accepts(servers)
+            timed_conversation(servers, "warm-up", 10)
+            sequential = timed_conversation(servers, "bench-seq", args.turns)
+            with ThreadPoolExecutor(max_workers=10) as pool:
+                batches = list(pool.map(
+                    lambda i: timed_conversation(servers, f"bench-c{i}", 20), range(10)))
+            concurrent = [value for batch in batches for value in batch]
+            memory = server_memory(servers.process.pid)
+        finally:
+            servers.stop()
+
+    print("== NLU on the held-out set (tests/nlu/heldout.yml, %d sentences)" % n)
+    print(f"intent accuracy              {intent_acc:.3f}")
+    print(f"FAQ answer accuracy          {answer_acc:.3f}")
+    print("== Outside sentences given a CIK answer (false accepts; goal < 2%)")
+    for name, hits, total in accepts:
+        print(f"{name:40s} {hits:4d} / {total:4d}  = {100 * hits / max(total, 1):5.1f}%")
+    print("== Per-turn latency through the REST channel (ms)")
+    print(f"sequential ({len(sequential)} turns)       p50 {percentile(sequential, 50):7.1f}  "
+          f"p95 {percentile(sequential, 95):7.1f}")
+    print(f"10 concurrent ({len(concurrent)} turns)   p50 {percentile(concurrent, 50):7.1f}  "
+          f"p95 {percentile(concurrent, 95):7.1f}")
+    print("== Start and memory")
+    print(f"server start (both ready), median of {len(start_times)}: "
+          f"{statistics.median(start_times):.1f} s  (all: {', '.join(f'{t:.1f}' for t in start_times)})")
+    for name, mib in sorted(memory.items()):
+        print(f"peak resident memory, {name:14s} {mib:7.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,4 @@
+"""Custom Rasa NLU components: thin adapters over `bot/`.
+
+Referenced from config.yml as `components.<module>.<Class>`.
+"""

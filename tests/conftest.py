@@ -1,0 +1,89 @@
+"""Fixtures that start the real servers on loopback for integration tests."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, free_port, http
+
+MODEL = ROOT / "models" / "cik.tar.gz"
+TEAM_CONTACT = "coordinators@example.test"
+
+
+@dataclass
+class RunningAssistant:
+    rasa_url: str
+    action_url: str
+    token: str
+    process: subprocess.Popen
+    log_dir: Path
+    tracker_db: Path
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        status, body = http("POST", f"{self.rasa_url}/webhooks/rest/webhook",
+                            {"sender": sender, "message": message})
+        assert status == 200, f"REST channel answered {status}: {body}"
+        return body
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-4000:] for p in self.log_dir.glob("*.log"))
+
+
+def _port_open(port: int) -> bool:
+    import socket
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> RunningAssistant:
+    """`python -m bot.launcher` exactly as `make run` starts it, on free ports.
+
+    At the end it is stopped with SIGTERM, which must stop both servers and
+    exit 0: a teardown failure here fails the run.
+    """
+    if not MODEL.exists():
+        pytest.fail("no trained model: run the tests through `make test`")
+    tmp = tmp_path_factory.mktemp("assistant")
+    rasa_port, action_port = free_port(), free_port()
+    token = "test-token-" + os.urandom(6).hex()
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
+               RASA_API_TOKEN=token, TRACKER_DB=str(tmp / "tracker.db"),
+               TEAM_CONTACT=TEAM_CONTACT, BIND_HOST="127.0.0.1")
+    log_dir = tmp / "logs"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.launcher", "--log-dir", str(log_dir)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    banner = []
+    deadline = time.monotonic() + 300
+    for line in process.stdout:
+        banner.append(line)
+        if "is running" in line or time.monotonic() > deadline:
+            break
+    if "is running" not in "".join(banner):
+        process.kill()
+        logs = "\n".join(p.read_text()[-3000:] for p in log_dir.glob("*.log"))
+        pytest.fail("the assistant did not start:\n" + "".join(banner) + logs)
+    running = RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
+                               token, process, log_dir, tmp / "tracker.db")
+    yield running
+
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the launcher did not stop within 60 s of SIGTERM")
+    rest = process.stdout.read()
+    assert code == 0, f"launcher exit status {code} after SIGTERM:\n{rest}"
+    assert "Stopped." in rest
+    assert not _port_open(rasa_port) and not _port_open(action_port), "a server outlived the launcher"
