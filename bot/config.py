@@ -12,6 +12,8 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The intake database (bot/storage): a SQLite file under var/ unless DATABASE_URL says otherwise.
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'cik.db'}"
 
 
 def _int(name: str, default: int) -> int:
@@ -36,6 +38,7 @@ class Settings:
     rasa_api_token: str
     team_contact: str
     log_level: str
+    database_url: str
 
     @property
     def action_endpoint(self) -> str:
@@ -55,4 +58,5 @@ def load_settings(env_file: Path | None = None) -> Settings:
             "TEAM_CONTACT", "the contact form on the CancerFax website"
         ).strip(),
         log_level=os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        database_url=os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
     )

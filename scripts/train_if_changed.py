@@ -15,7 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "cik.tar.gz"
 STAMP = ROOT / "models" / "cik.inputs.sha256"
-INPUT_FILES = ["config.yml", "domain.yml", "requirements.lock"]
+INPUT_FILES = ["config.yml", "domain.yml"]
+# Packages whose version changes what the model is (others do not retrain it).
+MODEL_PACKAGES = ("rasa", "rasa-sdk", "spacy", "tensorflow", "numpy", "scikit-learn")
 INPUT_DIRS = ["data", "components", "bot/safety", "bot/nlp"]
 
 
@@ -27,6 +29,11 @@ def inputs_digest(root: Path = ROOT) -> str:
         if base.is_dir():
             paths += [p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     paths.append(root / "bot" / "faq_guard.py")
+    lock = root / "requirements.lock"
+    if lock.exists():
+        pins = [line for line in lock.read_text().splitlines()
+                if line.split("==")[0].lower() in MODEL_PACKAGES]
+        digest.update("\n".join(sorted(pins)).encode())
     for path in sorted(set(paths)):
         if path.exists():
             digest.update(str(path.relative_to(root)).encode())
