@@ -9,3 +9,27 @@ RETRIEVAL_INTENT = "faq"
 UTTER_CONTACT_TEAM = "utter_contact_team"
 UTTER_NEXT_STEPS = "utter_next_steps"
 UTTER_NOT_SURE = "utter_not_sure"
+
+FORM_INTAKE = "intake_form"
+ACTION_VALIDATE_INTAKE = "validate_intake_form"
+ACTION_ASK_CONFIRMED = "action_ask_confirmed"
+ACTION_INTAKE_RESULT = "action_intake_result"
+ACTION_STOP_INTAKE = "action_stop_intake"
+
+SLOT_REQUESTED = "requested_slot"
+SLOT_RETRIES = "intake_retries"
+SLOT_CORRECTING = "intake_correcting"
+
+UTTER_INTAKE_SUMMARY = "utter_intake_summary"
+UTTER_INTAKE_RESULT = "utter_intake_result"
+UTTER_INTAKE_NEXT_STEPS = "utter_intake_next_steps"
+UTTER_INTAKE_NOT_SAVED = "utter_intake_not_saved"
+UTTER_INTAKE_STOPPED = "utter_intake_stopped"
+UTTER_CONSENT_DECLINED = "utter_consent_declined"
+UTTER_WHAT_TO_CHANGE = "utter_what_to_change"
+UTTER_CHANGE_NOT_UNDERSTOOD = "utter_change_not_understood"
+UTTER_REASK_OFFER = "utter_reask_offer"
+UTTER_INVALID_PREFIX = "utter_invalid_"
+
+# Re-ask this many times, then offer to skip or talk to a coordinator.
+MAX_FAILED_ANSWERS = 2

@@ -139,9 +139,9 @@ def heldout_accuracy(servers: Servers) -> tuple[float, float, int]:
 
 
 def cik_answer_texts() -> set[str]:
-    """Every text that is a CIK answer: the FAQ answers and the eligibility overview."""
+    """Every text that is a CIK answer: the FAQ answers and the start of the intake."""
     responses = domain()["responses"]
-    names = [n for n in responses if n.startswith("utter_faq/")] + ["utter_check_eligibility"]
+    names = [n for n in responses if n.startswith("utter_faq/")] + ["utter_ask_consent"]
     return {variant["text"] for name in names for variant in responses[name]}
 
 
@@ -171,6 +171,26 @@ def false_accepts(servers: Servers) -> list[tuple[str, int, int]]:
     rows.append(("all (should not be answered)", overall_hits, overall_total))
     rows.append(("lung 'partial' (answered from the page)", partial_hits, partial_total))
     return rows
+
+
+def extraction_scores() -> tuple[dict[str, tuple[float, float, int]], int]:
+    """Precision and recall per field of bot.nlp on tests/nlp/labelled_sentences.jsonl."""
+    from bot.nlp import extract_profile
+
+    rows = [json.loads(line) for line in
+            (ROOT / "tests" / "nlp" / "labelled_sentences.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    counts: dict[str, list[int]] = {}  # field -> [true positives, predicted, expected]
+    for row in rows:
+        got = extract_profile(row["text"])
+        for name in set(got) | set(row["expected"]):
+            tally = counts.setdefault(name, [0, 0, 0])
+            tally[0] += name in got and name in row["expected"] and got[name] == row["expected"][name]
+            tally[1] += name in got
+            tally[2] += name in row["expected"]
+    scores = {name: (tp / predicted if predicted else 1.0, tp / expected if expected else 1.0, expected)
+              for name, (tp, predicted, expected) in sorted(counts.items())}
+    return scores, len(rows)
 
 
 TURNS = [
@@ -217,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             servers.stop()
 
+    scores, sentences = extraction_scores()
+    print(f"== Clinical extraction on tests/nlp/labelled_sentences.jsonl ({sentences} sentences)")
+    print(f"{'field':16s} precision  recall  (n)")
+    for name, (precision, recall, n) in scores.items():
+        print(f"{name:16s} {precision:9.3f} {recall:7.3f}  ({n})")
     print("== NLU on the held-out set (tests/nlu/heldout.yml, %d sentences)" % n)
     print(f"intent accuracy              {intent_acc:.3f}")
     print(f"FAQ answer accuracy          {answer_acc:.3f}")

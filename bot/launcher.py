@@ -124,9 +124,20 @@ class Launcher:
         self.log_dir = log_dir
         self._stopping = False
 
+    def migrate(self, env: dict[str, str]) -> None:
+        """Bring the database schema up to date (Alembic) before serving."""
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.storage", "upgrade"], cwd=PROJECT_ROOT, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError("database migration failed:\n" + result.stdout.strip())
+        print(result.stdout.strip(), flush=True)
+
     def start(self, timeout: float = 300.0) -> None:
         env = child_environment(self.settings, self.token)
         Path(env["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+        self.migrate(env)
         for service in self.services:
             service.start(env, self.log_dir)
         deadline = time.monotonic() + timeout

@@ -25,6 +25,7 @@ class RunningAssistant:
     process: subprocess.Popen
     log_dir: Path
     tracker_db: Path
+    database_url: str
 
     def say(self, sender: str, message: str) -> list[dict]:
         status, body = http("POST", f"{self.rasa_url}/webhooks/rest/webhook",
@@ -57,7 +58,8 @@ def assistant(tmp_path_factory) -> RunningAssistant:
     token = "test-token-" + os.urandom(6).hex()
     env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
                RASA_API_TOKEN=token, TRACKER_DB=str(tmp / "tracker.db"),
-               TEAM_CONTACT=TEAM_CONTACT, BIND_HOST="127.0.0.1")
+               TEAM_CONTACT=TEAM_CONTACT, BIND_HOST="127.0.0.1",
+               DATABASE_URL=f"sqlite:///{tmp / 'cik.db'}")
     log_dir = tmp / "logs"
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.launcher", "--log-dir", str(log_dir)],
@@ -74,7 +76,8 @@ def assistant(tmp_path_factory) -> RunningAssistant:
         logs = "\n".join(p.read_text()[-3000:] for p in log_dir.glob("*.log"))
         pytest.fail("the assistant did not start:\n" + "".join(banner) + logs)
     running = RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                               token, process, log_dir, tmp / "tracker.db")
+                               token, process, log_dir, tmp / "tracker.db",
+                               f"sqlite:///{tmp / 'cik.db'}")
     yield running
 
     process.send_signal(signal.SIGTERM)

@@ -136,7 +136,7 @@ def test_talk_to_a_human_gives_the_configured_contact(assistant):
 def test_quick_reply_payloads_work(assistant):
     sender = new_sender()
     assert assistant.say(sender, "/ask_another")[0]["text"] == response_texts("utter_ask_another")[0]
-    assert assistant.say(sender, "/check_eligibility")[0]["text"] == response_texts("utter_check_eligibility")[0]
+    assert assistant.say(sender, "/check_eligibility")[0]["text"] == response_texts("utter_ask_consent")[0]
 
 
 def test_greeting_button_payload_is_understood(assistant):

@@ -1,0 +1,227 @@
+"""Turn a patient's free text into the intake contract's values.
+
+A spaCy `Matcher` on `spacy.blank("en")` (patterns in `patterns.jsonl`, token
+attributes LOWER/TEXT/ORTH/REGEX only) finds the phrases; small normalisers
+turn them into contract values ("stage three b" -> IIIB, "ECOG 2" -> 2). Three
+things are read from the raw text instead, where tokens get in the way: the
+EGFR/ALK status (a marker with a word of result nearby), PD-L1 (often written
+"PD-L1 TPS 60%"), and phone numbers. Countries come from `countries.txt`.
+
+Overlapping matches: the longest wins ("non small cell" is NSCLC, not SCLC;
+"chemo and radiation" is concurrent chemoradiotherapy, not chemotherapy).
+Several values for one field (a correction, "stage 3... no, stage 4"): in
+`extract_profile` the last one mentioned wins. A stage 3 without its letter
+(A, B or C) gives no stage: the contract has no plain III, and guessing is
+not allowed.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.util import filter_spans
+
+HERE = Path(__file__).parent
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_NOT_AN_AGE_BEFORE = {"stage", "ecog", "ps", "status", "cycle", "cycles", "tps", "l1", "pdl1", "score", "exon", "grade"}
+_NOT_AN_AGE_AFTER = {"%", "percent", "days", "day", "weeks", "week", "months", "month", "cycles",
+                     "cm", "mm", "kg", "times", "infusions", "hours", "pm", "am", "o'clock", "children", "kids"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    value: Any
+    start: int  # character offsets into the text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    field: str
+    value: Any
+
+
+class _Extractor:
+    def __init__(self) -> None:
+        self.nlp = spacy.blank("en")
+        self.matcher = Matcher(self.nlp.vocab, validate=True)
+        self.rules: dict[str, _Rule] = {}
+        for index, line in enumerate((HERE / "patterns.jsonl").read_text(encoding="utf-8").splitlines()):
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            key = f"{entry['field']}#{index}"
+            self.rules[key] = _Rule(entry["field"], entry["value"])
+            self.matcher.add(key, [entry["pattern"]])
+        self.countries = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for line in (HERE / "countries.txt").read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                names = [name.strip() for name in line.split("|")]
+                self.countries.add(names[0], [self.nlp.make_doc(name) for name in names])
+
+    def findings(self, text: str) -> list[Finding]:
+        doc = self.nlp(text)
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            key = self.nlp.vocab.strings[match_id]
+            span = doc[start:end]
+            span.label_ = key
+            spans.append(span)
+        for match_id, start, end in self.countries(doc):
+            span = doc[start:end]
+            span.label_ = "country=" + self.nlp.vocab.strings[match_id]
+            spans.append(span)
+        found: list[Finding] = []
+        for span in filter_spans(spans):
+            if span.label_.startswith("country="):
+                found.append(Finding("country", span.label_[8:], span.start_char, span.end_char, span.text))
+                continue
+            rule = self.rules[span.label_]
+            value = rule.value if rule.value is not None else _normalise(rule.field, span, doc)
+            if value is not None:
+                found.append(Finding(rule.field, value, span.start_char, span.end_char, span.text))
+        found += _biomarkers(text) + _pdl1(text) + _phones(text)
+        found = _drop_overlaps(found)
+        if any(f.field == "histology" for f in found) and not any(f.field == "diagnosis" for f in found):
+            first = next(f for f in found if f.field == "histology")
+            found.append(Finding("diagnosis", "nsclc", first.start, first.end, first.text))
+        return sorted(found, key=lambda f: (f.start, f.field))
+
+
+def _normalise(field: str, span, doc) -> Any:
+    if field == "stage":
+        return _stage(span)
+    if field == "ecog":
+        return int(span[-1].text)  if span[-1].text in "01234" else None
+    if field == "age":
+        return _age(span, doc)
+    if field == "contact_email":
+        return span.text
+    return None
+
+
+def _stage(span) -> Any:
+    words = [t.lower_ for t in span if t.lower_ not in ("stage", "stg")]
+    raw = "".join(words)
+    match = re.fullmatch(r"(i{1,3}|iv|[1-4]|one|two|three|four)([abc]?)", raw)
+    if not match:
+        return None
+    base, letter = match.groups()
+    number = _ROMAN.get(base) or _WORD_NUMBERS.get(base) or int(base)
+    if number == 3:
+        return f"III{letter.upper()}" if letter else None
+    return {1: "I", 2: "II", 4: "IV"}[number]
+
+
+def _age(span, doc) -> Any:
+    number_token = next(t for t in span if re.match(r"^\d", t.text))
+    value = int(re.match(r"\d+", number_token.text).group())
+    before = {t.lower_ for t in doc[max(0, span.start - 3):span.start]}
+    if span[0].lower_ in ("age", "aged"):
+        before = set()
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    previous = doc[span.start - 1].lower_ if span.start else ""
+    if before & _NOT_AN_AGE_BEFORE or after in _NOT_AN_AGE_AFTER or after == "ago" or previous in ("for", "over"):
+        return None
+    return value if 0 <= value <= 120 else None
+
+
+_MARKER = re.compile(r"\b(egfr|alk)\b", re.I)
+_POSITIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(positive|pos\b|\+|mutation|mutated|mutant|rearranged|rearrangement|fusion|translocation|exon|l858r|t790m|del)", re.I)
+_NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|wild[- ]?type|wt\b|not detected|no mutation|not found|normal)", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for)\s+(an?\s+)?$", re.I)
+_UNSURE_BEFORE = re.compile(r"(don'?t|do not|not sure|no idea)\s+(\w+\s+){0,3}$", re.I)
+
+
+def _biomarkers(text: str) -> list[Finding]:
+    found = []
+    for match in _MARKER.finditer(text):
+        field = match.group(1).lower()
+        before, after = text[max(0, match.start() - 25):match.start()], text[match.end():match.end() + 45]
+        after = re.split(r"[,;.]|\band\b|\balk\b|\begfr\b|\bpd", after, maxsplit=1, flags=re.I)[0]
+        if _UNSURE_BEFORE.search(before):
+            continue
+        if _NEGATED_BEFORE.search(before) or _NEGATIVE.search(after):
+            value = "negative"
+        elif _POSITIVE.search(after) or after.strip().startswith("+"):
+            value = "positive"
+        else:
+            continue
+        found.append(Finding(field, value, match.start(), match.end(), match.group()))
+    return found
+
+
+_PDL1 = re.compile(
+    r"\b(?:pd[- ]?l[- ]?1|pdl1|tps|tumou?r proportion score)\b(?:\W+[a-z]+){0,4}?\W*"
+    r"(?:(<\s*1\s*%|less than 1\s*%)|(\d{1,3})\s*(?:%|percent|per cent)|(high|low|negative|positive|strong|weak))", re.I)
+
+
+def _pdl1(text: str) -> list[Finding]:
+    found = []
+    for match in _PDL1.finditer(text):
+        below_one, number, word = match.groups()
+        if below_one:
+            value: Any = "negative"  # under 1% is reported as PD-L1 negative
+        elif number is not None:
+            value = int(number)
+            if value > 100:
+                continue
+        else:
+            value = {"strong": "high", "weak": "low", "positive": "high"}.get(word.lower(), word.lower())
+        found.append(Finding("pdl1", value, match.start(), match.end(), match.group()))
+    return found
+
+
+_PHONE = re.compile(r"(?<![\w@.])(\+?\(?\d[\d\s().-]{5,20}\d)(?![\w%])")
+
+
+def _phones(text: str) -> list[Finding]:
+    found = []
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        if 7 <= len(digits) <= 15 and not re.fullmatch(r"\d{1,3}\s*[-–]\s*\d{1,3}", match.group(1)):
+            found.append(Finding("contact_phone", match.group(1).strip(), match.start(1), match.end(1), match.group(1)))
+    return found
+
+
+def _drop_overlaps(found: list[Finding]) -> list[Finding]:
+    """Regex findings (biomarkers, PD-L1, phone) beat token matches they cover."""
+    regex_fields = {"egfr", "alk", "pdl1", "contact_phone"}
+    strong = [f for f in found if f.field in regex_fields]
+    kept = []
+    for finding in found:
+        if finding.field not in regex_fields and any(
+            s.start < finding.end and finding.start < s.end for s in strong
+        ):
+            continue
+        kept.append(finding)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> _Extractor:
+    return _Extractor()
+
+
+def extract(text: str) -> list[Finding]:
+    """Every finding in `text`, in reading order."""
+    if not text or not text.strip():
+        return []
+    return _extractor().findings(text)
+
+
+def extract_profile(text: str) -> dict[str, Any]:
+    """One value per field; where a field is mentioned twice, the last wins."""
+    profile: dict[str, Any] = {}
+    for finding in extract(text):
+        profile[finding.field] = finding.value
+    return profile
