@@ -240,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     scores, sentences = extraction_scores()
     print(f"== Clinical extraction on tests/nlp/labelled_sentences.jsonl ({sentences} sentences)")
     print(f"{'field':16s} precision  recall  (n)")
-    for name, (precision, recall, n) in scores.items():
-        print(f"{name:16s} {precision:9.3f} {recall:7.3f}  ({n})")
+    for name, (precision, recall, count) in scores.items():
+        print(f"{name:16s} {precision:9.3f} {recall:7.3f}  ({count})")
     print("== NLU on the held-out set (tests/nlu/heldout.yml, %d sentences)" % n)
     print(f"intent accuracy              {intent_acc:.3f}")
     print(f"FAQ answer accuracy          {answer_acc:.3f}")

@@ -62,6 +62,14 @@ def test_free_text_intake_ends_with_the_result_in_the_database(assistant):
     assert row["tier"] == "strong_evidence" and row["status"] == "completed"
 
 
+def start_intake(assistant, consent: str = "/affirm") -> str:
+    """A new conversation that has started the intake and answered consent."""
+    sender = f"intake-{uuid.uuid4().hex[:10]}"
+    assistant.say(sender, "/check_eligibility")
+    assistant.say(sender, consent)
+    return sender
+
+
 def test_declining_consent_stores_nothing(assistant):
     sender = f"intake-{uuid.uuid4().hex[:10]}"
     assistant.say(sender, "/check_eligibility")
@@ -73,9 +81,7 @@ def test_declining_consent_stores_nothing(assistant):
 
 
 def test_stop_leaves_cleanly_and_says_what_was_kept(assistant):
-    sender = f"intake-{uuid.uuid4().hex[:10]}"
-    assistant.say(sender, "/check_eligibility")
-    assistant.say(sender, "/affirm")
+    sender = start_intake(assistant)
     assistant.say(sender, "/respondent_patient")
     replies = texts(assistant.say(sender, "stop"))
     assert replies[0] == response_texts("utter_intake_stopped")[0]
@@ -84,9 +90,7 @@ def test_stop_leaves_cleanly_and_says_what_was_kept(assistant):
 
 
 def test_a_question_mid_intake_is_answered_and_the_intake_goes_on(assistant):
-    sender = f"intake-{uuid.uuid4().hex[:10]}"
-    assistant.say(sender, "/check_eligibility")
-    assistant.say(sender, "/affirm")
+    sender = start_intake(assistant)
     assistant.say(sender, "/respondent_patient")
     replies = texts(assistant.say(sender, "wait, how many cycles of cik are usually needed?"))
     assert replies[0] in response_texts("utter_faq/infusions_cycles")
@@ -94,8 +98,6 @@ def test_a_question_mid_intake_is_answered_and_the_intake_goes_on(assistant):
 
 
 def test_red_flag_interrupts_the_intake(assistant):
-    sender = f"intake-{uuid.uuid4().hex[:10]}"
-    assistant.say(sender, "/check_eligibility")
-    assistant.say(sender, "/affirm")
+    sender = start_intake(assistant)
     replies = texts(assistant.say(sender, "he can't breathe"))
     assert replies == [response_texts("utter_emergency")[0]]
