@@ -6,13 +6,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 RASA   := $(PY) -m rasa
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
+# The widget's browser dependency (socket.io-client) from the npm registry.
+WEB_STAMP := web/node_modules/.installed-$(shell sha256sum web/package-lock.json | cut -c1-16)
 
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install model run test test-python test-validate test-stories test-nlu bench lock clean
+.PHONY: help install browser model run test test-python test-validate test-stories test-nlu bench lock clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant"
@@ -26,7 +28,16 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $@
 
-install: $(STAMP)
+$(WEB_STAMP): web/package-lock.json
+	@rm -f web/node_modules/.installed-*
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(STAMP) $(WEB_STAMP)
+
+# Debian's chromium + chromedriver for the browser tests (installed once).
+browser:
+	@scripts/ensure-chromium
 
 model: install
 	@$(PY) scripts/train_if_changed.py
@@ -40,7 +51,7 @@ test: model test-validate test-python test-stories test-nlu
 test-validate: model
 	$(RASA) data validate --fail-on-warnings
 
-test-python: model
+test-python: model browser
 	$(PY) -m pytest
 
 test-stories: model
@@ -58,4 +69,4 @@ lock: install
 	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf $(VENV) models results var
+	rm -rf $(VENV) models results var web/node_modules

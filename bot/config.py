@@ -39,6 +39,12 @@ class Settings:
     team_contact: str
     log_level: str
     database_url: str
+    rasa_public_url: str = ""
+
+    @property
+    def rasa_url(self) -> str:
+        """Where the project's own processes reach the Rasa server (loopback)."""
+        return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
     def action_endpoint(self) -> str:
@@ -59,4 +65,5 @@ def load_settings(env_file: Path | None = None) -> Settings:
         ).strip(),
         log_level=os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
         database_url=os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        rasa_public_url=os.environ.get("RASA_PUBLIC_URL", "").strip().rstrip("/"),
     )

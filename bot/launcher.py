@@ -1,8 +1,9 @@
 """Start the whole product locally and stop it cleanly.
 
-`python -m bot.launcher` starts the action server and the Rasa server (REST and
-socket.io channels, HTTP API behind a token), waits until both answer, prints
-where to chat, and stops both on Ctrl-C or SIGTERM. It needs no terminal, so a
+`python -m bot.launcher` starts the action server, the Rasa server (REST and
+socket.io channels, HTTP API behind a token) and the web app (the chat page
+and the embeddable widget), waits until all answer, prints where to chat, and
+stops them all on Ctrl-C or SIGTERM. It needs no terminal, so a
 process supervisor can run it; it exits non-zero if a server dies or cannot
 start.
 """
@@ -98,7 +99,12 @@ def build_services(settings: Settings, model: Path, token: str) -> list[Service]
          "--cors", "*"],
         f"http://127.0.0.1:{settings.rasa_port}/status?token={token}",
     )
-    return [actions, rasa]
+    web = Service(
+        "web-app",
+        [python, "-m", "bot.web", "--host", host, "--port", str(settings.web_port)],
+        f"http://127.0.0.1:{settings.web_port}/health",
+    )
+    return [actions, rasa, web]
 
 
 def child_environment(settings: Settings, token: str) -> dict[str, str]:
@@ -175,6 +181,8 @@ class Launcher:
         token_note = " (generated for this run; set RASA_API_TOKEN to fix it)" if self.generated_token else ""
         return "\n".join([
             "CIK lung-cancer assistant is running.",
+            f"  Chat in a browser: http://127.0.0.1:{s.web_port}/chat"
+            f"   (embed it: http://127.0.0.1:{s.web_port}/embed)",
             f"  Chat (REST):      POST http://127.0.0.1:{s.rasa_port}/webhooks/rest/webhook"
             '  {"sender": "me", "message": "hello"}',
             f"  Chat (socket.io): http://127.0.0.1:{s.rasa_port}/socket.io",
@@ -205,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    print("Starting the action server and the Rasa server...", flush=True)
+    print("Starting the action server, the Rasa server and the web app...", flush=True)
     try:
         launcher.start()
     except RuntimeError as exc:

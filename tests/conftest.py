@@ -26,6 +26,7 @@ class RunningAssistant:
     log_dir: Path
     tracker_db: Path
     database_url: str
+    web_url: str
 
     def say(self, sender: str, message: str) -> list[dict]:
         status, body = http("POST", f"{self.rasa_url}/webhooks/rest/webhook",
@@ -45,7 +46,17 @@ def _port_open(port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory) -> RunningAssistant:
+def fake_apis():
+    """Local stand-ins for the Telegram, Twilio and Graph APIs (tests/fakes.py)."""
+    from tests.fakes import FakeApis
+
+    apis = FakeApis.started()
+    yield apis
+    apis.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, fake_apis) -> RunningAssistant:
     """`python -m bot.launcher` exactly as `make run` starts it, on free ports.
 
     At the end it is stopped with SIGTERM, which must stop both servers and
@@ -54,12 +65,12 @@ def assistant(tmp_path_factory) -> RunningAssistant:
     if not MODEL.exists():
         pytest.fail("no trained model: run the tests through `make test`")
     tmp = tmp_path_factory.mktemp("assistant")
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     token = "test-token-" + os.urandom(6).hex()
-    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), WEB_PORT=str(web_port),
                RASA_API_TOKEN=token, TRACKER_DB=str(tmp / "tracker.db"),
                TEAM_CONTACT=TEAM_CONTACT, BIND_HOST="127.0.0.1",
-               DATABASE_URL=f"sqlite:///{tmp / 'cik.db'}")
+               DATABASE_URL=f"sqlite:///{tmp / 'cik.db'}", **fake_apis.environment())
     log_dir = tmp / "logs"
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.launcher", "--log-dir", str(log_dir)],
@@ -77,7 +88,7 @@ def assistant(tmp_path_factory) -> RunningAssistant:
         pytest.fail("the assistant did not start:\n" + "".join(banner) + logs)
     running = RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
                                token, process, log_dir, tmp / "tracker.db",
-                               f"sqlite:///{tmp / 'cik.db'}")
+                               f"sqlite:///{tmp / 'cik.db'}", f"http://127.0.0.1:{web_port}")
     yield running
 
     process.send_signal(signal.SIGTERM)
@@ -89,4 +100,5 @@ def assistant(tmp_path_factory) -> RunningAssistant:
     rest = process.stdout.read()
     assert code == 0, f"launcher exit status {code} after SIGTERM:\n{rest}"
     assert "Stopped." in rest
-    assert not _port_open(rasa_port) and not _port_open(action_port), "a server outlived the launcher"
+    assert not any(_port_open(port) for port in (rasa_port, action_port, web_port)), \
+        "a server outlived the launcher"

@@ -1,0 +1,1 @@
+"""Rasa input/output channels of this project: thin adapters over Rasa's own connectors."""

@@ -1,0 +1,85 @@
+"""The website chat: Rasa's socket.io channel with session persistence that works.
+
+Rasa 3.6.21 calls ``AsyncServer.enter_room`` without ``await`` in its
+``session_request`` handler (RasaHQ/rasa#13027). With python-socketio 5.10 and
+newer that is a coroutine, so the browser never joins its conversation's room
+and every reply addressed to the room is lost. This channel keeps Rasa's
+connector and replaces only that handler. Its name stays ``socketio`` so that
+trackers, output-channel lookups and the URL ``/webhooks/socketio`` are the
+ones Rasa documents.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+# A conversation id the widget may ask to resume: what uuid4().hex produces.
+_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def resumable_session_id(requested: Any) -> str:
+    """The id to use for a session request: the requested one if well formed, else a new one."""
+    if isinstance(requested, str) and _SESSION_ID.match(requested):
+        return requested
+    return uuid.uuid4().hex
+
+
+class RecentIds:
+    """The last ``size`` (conversation, client message id) pairs seen, oldest forgotten first."""
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    def first_time(self, conversation: str, client_id: str) -> bool:
+        key = (conversation, client_id)
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        return True
+
+
+class WebChatInput(SocketIOInput):
+    """socket.io input whose clients really join their conversation's room.
+
+    The widget may send a message again after a dropped connection when it
+    cannot tell whether the first copy arrived; each copy carries the same
+    ``metadata.client_id``, and a repeat is dropped here, so nothing is
+    answered twice.
+    """
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        recent = RecentIds()
+
+        async def once(message: UserMessage) -> None:
+            client_id = (message.metadata or {}).get("client_id")
+            if isinstance(client_id, str) and not recent.first_time(message.sender_id, client_id):
+                logger.info("dropped a repeated message %s in %s", client_id, message.sender_id)
+                return
+            await on_new_message(message)
+
+        webhook = super().blueprint(once)
+        sio = self.sio
+        assert sio is not None  # set by SocketIOInput.blueprint
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Optional[dict]) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = resumable_session_id(requested)
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace or "/")
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace or "/")
+            logger.debug("socket %s joined conversation %s", sid, session_id)
+
+        return webhook
