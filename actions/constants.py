@@ -1,12 +1,22 @@
 """Names of actions, slots and responses that Python code refers to."""
 
-ACTION_CONTACT_TEAM = "action_contact_team"
 ACTION_ANSWER_FAQ = "action_answer_faq"
+ACTION_HANDOFF = "action_handoff"
+ACTION_NOT_UNDERSTOOD = "action_not_understood"
+ACTION_COORDINATOR_JOINED = "action_coordinator_joined"
+ACTION_COORDINATOR_LEFT = "action_coordinator_left"
 
 SLOT_CIK_CONTEXT = "cik_context"
 
 RETRIEVAL_INTENT = "faq"
-UTTER_CONTACT_TEAM = "utter_contact_team"
+UTTER_HANDOFF_DONE = "utter_handoff_done"
+UTTER_HANDOFF_ALREADY = "utter_handoff_already"
+UTTER_HANDOFF_URGENT = "utter_handoff_urgent"
+UTTER_HANDOFF_NOT_UNDERSTOOD = "utter_handoff_not_understood"
+UTTER_HANDOFF_SAVED = "utter_handoff_saved"
+UTTER_HANDOFF_FAILED = "utter_handoff_failed"
+UTTER_COORDINATOR_JOINED = "utter_coordinator_joined"
+UTTER_COORDINATOR_LEFT = "utter_coordinator_left"
 UTTER_NEXT_STEPS = "utter_next_steps"
 UTTER_NOT_SURE = "utter_not_sure"
 

@@ -67,3 +67,100 @@ def load_settings(env_file: Path | None = None) -> Settings:
         database_url=os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
         rasa_public_url=os.environ.get("RASA_PUBLIC_URL", "").strip().rstrip("/"),
     )
+
+
+def _text(name: str, default: str = "") -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"setting {name} must be true or false, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    """What the patient is told about the coordinators' hours and answer time."""
+
+    office_hours: str
+    response_time: str
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """The coordinators' console and its JSON API."""
+
+    api_token: str              # CONSOLE_API_TOKEN; empty: the JSON API refuses everything
+    public_url: str             # where coordinators open the console (links in notifications)
+    session_idle_minutes: int   # signed out after this long without a request
+    session_max_hours: int      # signed out after this long whatever happens
+    cookie_secure: bool         # send the session cookie over HTTPS only
+    login_max_failures: int     # failed sign-ins allowed per user and address...
+    login_window_minutes: int   # ...in this many minutes, then a wait
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Where a new handoff is announced; each way is off while its settings are empty."""
+
+    webhook_url: str            # Slack-compatible incoming webhook (JSON {"text": ...})
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str
+    smtp_password: str
+    smtp_starttls: bool
+    email_from: str
+    email_to: tuple[str, ...]
+    poll_seconds: int           # how often the outbox is checked
+    max_backoff_seconds: int    # the longest wait between two tries of one notification
+
+    @property
+    def webhook_on(self) -> bool:
+        return bool(self.webhook_url)
+
+    @property
+    def email_on(self) -> bool:
+        return bool(self.smtp_host and self.email_from and self.email_to)
+
+
+def load_handoff_settings() -> HandoffSettings:
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return HandoffSettings(
+        office_hours=_text("OFFICE_HOURS", "Monday to Friday, 9:00 to 17:00"),
+        response_time=_text("RESPONSE_TIME", "within one working day"),
+    )
+
+
+def load_console_settings() -> ConsoleSettings:
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return ConsoleSettings(
+        api_token=_text("CONSOLE_API_TOKEN"),
+        public_url=_text("CONSOLE_PUBLIC_URL", f"http://127.0.0.1:{_int('WEB_PORT', 8080)}").rstrip("/"),
+        session_idle_minutes=_int("CONSOLE_SESSION_IDLE_MINUTES", 30),
+        session_max_hours=_int("CONSOLE_SESSION_MAX_HOURS", 12),
+        cookie_secure=_flag("CONSOLE_COOKIE_SECURE", False),
+        login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
+        login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
+    )
+
+
+def load_notify_settings() -> NotifySettings:
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return NotifySettings(
+        webhook_url=_text("NOTIFY_WEBHOOK_URL"),
+        smtp_host=_text("SMTP_HOST"),
+        smtp_port=_int("SMTP_PORT", 587),
+        smtp_username=_text("SMTP_USERNAME"),
+        smtp_password=_text("SMTP_PASSWORD"),
+        smtp_starttls=_flag("SMTP_STARTTLS", True),
+        email_from=_text("NOTIFY_EMAIL_FROM"),
+        email_to=tuple(a.strip() for a in _text("NOTIFY_EMAIL_TO").split(",") if a.strip()),
+        poll_seconds=_int("NOTIFY_POLL_SECONDS", 5),
+        max_backoff_seconds=_int("NOTIFY_MAX_BACKOFF_SECONDS", 3600),
+    )

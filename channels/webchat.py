@@ -17,7 +17,8 @@ from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.channel import OutputChannel
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,23 @@ class RecentIds:
         if len(self._seen) > self.size:
             self._seen.popitem(last=False)
         return True
+
+
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socket.io output; a coordinator's message also says who wrote it.
+
+    The console sends it as a bot event with metadata ``sender: coordinator``
+    and ``name``; Rasa passes the metadata on as keyword arguments, and the
+    widget shows such messages apart from the assistant's.
+    """
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        if kwargs.get("sender") != "coordinator":
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        metadata = {"sender": "coordinator", "name": str(kwargs.get("name") or "")}
+        for part in text.strip().split("\n\n"):
+            await self._send_message(recipient_id, {"text": part, "metadata": metadata})
 
 
 class WebChatInput(SocketIOInput):
@@ -83,3 +101,9 @@ class WebChatInput(SocketIOInput):
             logger.debug("socket %s joined conversation %s", sid, session_id)
 
         return webhook
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """For messages that do not answer a socket event (the console's replies)."""
+        if self.sio is None:
+            return None
+        return WebChatOutput(self.sio, self.bot_message_evt)

@@ -15,6 +15,9 @@ from tests.helpers import ROOT, free_port, http
 
 MODEL = ROOT / "models" / "cik.tar.gz"
 TEAM_CONTACT = "coordinators@example.test"
+CONSOLE_API_TOKEN = "console-token-" + os.urandom(6).hex()
+OFFICE_HOURS = "Monday to Friday, 8:00 to 16:00 (test)"
+RESPONSE_TIME = "within two working hours (test)"
 
 
 @dataclass
@@ -27,6 +30,7 @@ class RunningAssistant:
     tracker_db: Path
     database_url: str
     web_url: str
+    notifications: "Notifications"
 
     def say(self, sender: str, message: str) -> list[dict]:
         status, body = http("POST", f"{self.rasa_url}/webhooks/rest/webhook",
@@ -55,22 +59,41 @@ def fake_apis():
     apis.stop()
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory, fake_apis) -> RunningAssistant:
-    """`python -m bot.launcher` exactly as `make run` starts it, on free ports.
+@dataclass
+class Notifications:
+    """Where the running assistant sends coordinator notifications (tests/notify_fakes.py)."""
 
-    At the end it is stopped with SIGTERM, which must stop both servers and
-    exit 0: a teardown failure here fails the run.
-    """
+    webhook: object
+    smtp: object
+
+    def environment(self) -> dict[str, str]:
+        return {"NOTIFY_WEBHOOK_URL": self.webhook.url, "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(self.smtp.port), "SMTP_STARTTLS": "false",
+                "NOTIFY_EMAIL_FROM": "assistant@example.test",
+                "NOTIFY_EMAIL_TO": "team@example.test", "NOTIFY_POLL_SECONDS": "1"}
+
+
+@pytest.fixture(scope="session")
+def notifications():
+    from tests.notify_fakes import SmtpServer, WebhookReceiver
+
+    with WebhookReceiver() as webhook, SmtpServer() as smtp:
+        yield Notifications(webhook, smtp)
+
+
+def start_assistant(tmp: Path, fake_apis, notifications) -> RunningAssistant:
+    """`python -m bot.launcher` exactly as `make run` starts it, on free ports, in its own folder."""
     if not MODEL.exists():
         pytest.fail("no trained model: run the tests through `make test`")
-    tmp = tmp_path_factory.mktemp("assistant")
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     token = "test-token-" + os.urandom(6).hex()
     env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), WEB_PORT=str(web_port),
                RASA_API_TOKEN=token, TRACKER_DB=str(tmp / "tracker.db"),
                TEAM_CONTACT=TEAM_CONTACT, BIND_HOST="127.0.0.1",
-               DATABASE_URL=f"sqlite:///{tmp / 'cik.db'}", **fake_apis.environment())
+               DATABASE_URL=f"sqlite:///{tmp / 'cik.db'}", CONSOLE_API_TOKEN=CONSOLE_API_TOKEN,
+               OFFICE_HOURS=OFFICE_HOURS, RESPONSE_TIME=RESPONSE_TIME,
+               HANDOFF_SPOOL_DIR=str(tmp / "spool"), CONSOLE_PUBLIC_URL=f"http://127.0.0.1:{web_port}",
+               **fake_apis.environment(), **notifications.environment())
     log_dir = tmp / "logs"
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.launcher", "--log-dir", str(log_dir)],
@@ -86,11 +109,14 @@ def assistant(tmp_path_factory, fake_apis) -> RunningAssistant:
         process.kill()
         logs = "\n".join(p.read_text()[-3000:] for p in log_dir.glob("*.log"))
         pytest.fail("the assistant did not start:\n" + "".join(banner) + logs)
-    running = RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                               token, process, log_dir, tmp / "tracker.db",
-                               f"sqlite:///{tmp / 'cik.db'}", f"http://127.0.0.1:{web_port}")
-    yield running
+    return RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
+                            token, process, log_dir, tmp / "tracker.db",
+                            f"sqlite:///{tmp / 'cik.db'}", f"http://127.0.0.1:{web_port}", notifications)
 
+
+def stop_assistant(running: RunningAssistant) -> None:
+    """SIGTERM must stop every server and exit 0: a teardown failure here fails the run."""
+    process = running.process
     process.send_signal(signal.SIGTERM)
     try:
         code = process.wait(timeout=60)
@@ -100,5 +126,13 @@ def assistant(tmp_path_factory, fake_apis) -> RunningAssistant:
     rest = process.stdout.read()
     assert code == 0, f"launcher exit status {code} after SIGTERM:\n{rest}"
     assert "Stopped." in rest
-    assert not any(_port_open(port) for port in (rasa_port, action_port, web_port)), \
-        "a server outlived the launcher"
+    ports = [int(url.rsplit(":", 1)[1]) for url in (running.rasa_url, running.action_url, running.web_url)]
+    assert not any(_port_open(port) for port in ports), "a server outlived the launcher"
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, fake_apis, notifications) -> RunningAssistant:
+    """The whole product for the session's tests (shared: use fresh conversation ids)."""
+    running = start_assistant(tmp_path_factory.mktemp("assistant"), fake_apis, notifications)
+    yield running
+    stop_assistant(running)

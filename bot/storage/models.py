@@ -17,9 +17,11 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    ForeignKey,
     Integer,
     MetaData,
     String,
+    Text,
     types,
 )
 from sqlalchemy.orm import Mapped, registry
@@ -126,3 +128,130 @@ class Intake(Base):
 
     def __repr__(self) -> str:
         return f"<Intake {self.id} conversation={self.conversation_id!r} status={self.status}>"
+
+
+# ----- Handoff to a human coordinator (contract §5-6) ------------------------
+
+HANDOFF_STATUSES = ("open", "claimed", "closed")
+OPEN, CLAIMED, CLOSED = HANDOFF_STATUSES
+PRIORITIES = ("urgent", "normal")
+URGENT, NORMAL = PRIORITIES
+# Why a case reached a person: the intake's end, the patient's request, two
+# messages in a row the assistant could not understand, a red flag.
+REASONS = ("intake_complete", "patient_request", "not_understood", "red_flag")
+NOTIFICATION_KINDS = ("webhook", "email")
+NOTIFICATION_STATUSES = ("pending", "sent")
+
+
+class Coordinator(Base):
+    """A person who works the queue in the console."""
+
+    __tablename__ = "coordinator"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    username: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = Column(String(200), nullable=False)
+    password_hash: Mapped[str] = Column(String(255), nullable=False)
+    active: Mapped[bool] = Column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. Only a hash of its cookie is stored."""
+
+    __tablename__ = "console_session"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    token_hash: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    coordinator_id: Mapped[int] = Column(Integer, ForeignKey("coordinator.id"), nullable=False)
+    csrf_token: Mapped[str] = Column(String(64), nullable=False)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = Column(UTCDateTime, nullable=False)
+
+
+class LoginAttempt(Base):
+    """Every sign-in try, for rate limiting and the audit of failures."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    username: Mapped[str] = Column(String(64), nullable=False, index=True)
+    ip: Mapped[str] = Column(String(64), nullable=False, index=True)
+    succeeded: Mapped[bool] = Column(Boolean, nullable=False)
+    at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+class Handoff(Base):
+    """One case handed to the coordinators: what was known when, and who has it."""
+
+    __tablename__ = "handoff"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'claimed', 'closed')", name="status"),
+        CheckConstraint("priority IN ('urgent', 'normal')", name="priority"),
+        CheckConstraint(
+            "reason IN ('intake_complete', 'patient_request', 'not_understood', 'red_flag')",
+            name="reason",
+        ),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    channel: Mapped[str] = Column(String(64), nullable=False)
+    reason: Mapped[str] = Column(String(32), nullable=False)
+    priority: Mapped[str] = Column(String(16), nullable=False, default=NORMAL)
+    status: Mapped[str] = Column(String(16), nullable=False, default=OPEN, index=True)
+    profile: Mapped[dict] = Column(JSON, nullable=False, default=dict)
+    eligibility: Mapped[Optional[dict]] = Column(JSON)
+    transcript: Mapped[list] = Column(JSON, nullable=False, default=list)
+    assigned_to: Mapped[Optional[int]] = Column(Integer, ForeignKey("coordinator.id"))
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    claimed_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
+    closed_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
+
+
+class HandoffNote(Base):
+    """An internal note on a case: coordinators only, never shown to the patient."""
+
+    __tablename__ = "handoff_note"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = Column(Integer, ForeignKey("handoff.id"), nullable=False, index=True)
+    author_id: Mapped[int] = Column(Integer, ForeignKey("coordinator.id"), nullable=False)
+    text: Mapped[str] = Column(Text, nullable=False)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what to which case, and when: every view and every change."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    actor: Mapped[str] = Column(String(64), nullable=False)
+    action: Mapped[str] = Column(String(32), nullable=False)
+    handoff_id: Mapped[Optional[int]] = Column(Integer, ForeignKey("handoff.id"), index=True)
+    detail: Mapped[dict] = Column(JSON, nullable=False, default=dict)
+
+
+class Notification(Base):
+    """The outbox: one row per message to coordinators, kept until it is delivered."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        CheckConstraint("kind IN ('webhook', 'email')", name="kind"),
+        CheckConstraint("status IN ('pending', 'sent')", name="status"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = Column(Integer, ForeignKey("handoff.id"), nullable=False, index=True)
+    kind: Mapped[str] = Column(String(16), nullable=False)
+    payload: Mapped[dict] = Column(JSON, nullable=False)
+    status: Mapped[str] = Column(String(16), nullable=False, default="pending", index=True)
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    last_error: Mapped[Optional[str]] = Column(Text)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at: Mapped[Optional[datetime]] = Column(UTCDateTime)

@@ -8,6 +8,10 @@ Routes (contract §5, port ``WEB_PORT``):
 ``/privacy``                 the privacy note the widget links to
 ``/chat/history/<id>``       a conversation's messages, for the widget after a reload
 ``/health``                  liveness for the launcher
+``/console...``, ``/api/...``  the coordinators' console and JSON API (`bot.console.views`)
+
+The same process works the notification outbox and imports spooled handoffs
+(`bot.handoff`), in a background task.
 
 The web app reads conversations from the Rasa HTTP API on loopback with the
 server's token; the token never reaches a browser.
@@ -25,17 +29,19 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import PROJECT_ROOT, ConsoleSettings, NotifySettings, Settings
+from bot.console.views import register_console
 from bot.web.history import transcript
+from bot.web.rasa import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 TEMPLATE_DIR = HERE / "templates"
+CONSOLE_TEMPLATE_DIR = HERE.parent / "console" / "templates"
 SOCKET_IO_CLIENT = PROJECT_ROOT / "web" / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 CONVERSATION_ID = re.compile(r"^[0-9a-f]{32}$")
-HISTORY_TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 @dataclass(frozen=True)
@@ -50,23 +56,6 @@ class WebConfig:
     def from_settings(cls, settings: Settings, token: str) -> "WebConfig":
         return cls(settings.rasa_url, token, settings.rasa_public_url, settings.rasa_port,
                    settings.team_contact)
-
-
-class RasaUnavailable(Exception):
-    """The Rasa server did not answer a history request."""
-
-
-async def fetch_events(session: aiohttp.ClientSession, config: WebConfig, conversation_id: str) -> list[dict]:
-    url = f"{config.rasa_url}/conversations/{conversation_id}/tracker"
-    params = {"token": config.rasa_token, "include_events": "ALL"}
-    try:
-        async with session.get(url, params=params, timeout=HISTORY_TIMEOUT) as reply:
-            if reply.status != 200:
-                raise RasaUnavailable(f"Rasa answered {reply.status}")
-            body = await reply.json()
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        raise RasaUnavailable(str(exc)) from exc
-    return list(body.get("events") or [])
 
 
 def public_rasa_url(config: WebConfig, request: Request) -> str:
@@ -94,10 +83,26 @@ def content_security_policy(rasa_url: str) -> str:
     ])
 
 
-def create_app(config: WebConfig, name: str = "cik_web") -> Sanic:
+def outbox_dispatcher(notify: NotifySettings, console_url: str):
+    """The background loop: import spooled handoffs, then send the notifications that are due."""
+    from bot.handoff import spool
+    from bot.handoff.notifications import Dispatcher
+    from bot.handoff.requests import store_request
+    from bot.storage.db import UnitOfWork, default_session_factory
+
+    factory = default_session_factory()
+    return Dispatcher(factory, notify,
+                      before_dispatch=lambda: spool.replay(store_request, lambda: UnitOfWork(factory)))
+
+
+def create_app(config: WebConfig, console: ConsoleSettings, notify: NotifySettings | None = None,
+               name: str = "cik_web") -> Sanic:
+    """The web app; with `notify`, it also works the notification outbox in the background."""
     app = Sanic(name)
     app.config.ACCESS_LOG = False
-    templates = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
+    templates = Environment(loader=FileSystemLoader([TEMPLATE_DIR, CONSOLE_TEMPLATE_DIR]),
+                            autoescape=select_autoescape(["html"]))
+    register_console(app, templates, console)
 
     def page(request: Request, template: str, **context) -> response.HTTPResponse:
         rasa_url = public_rasa_url(config, request)
@@ -108,6 +113,18 @@ def create_app(config: WebConfig, name: str = "cik_web") -> Sanic:
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:
         app_.ctx.http = aiohttp.ClientSession()
+        app_.ctx.rasa = RasaClient(config.rasa_url, config.rasa_token, app_.ctx.http)
+
+    @app.listener("after_server_start")
+    async def start_outbox(app_: Sanic, _loop) -> None:
+        if notify is not None:
+            app_.ctx.outbox = outbox_dispatcher(notify, console.public_url)
+            app_.add_task(app_.ctx.outbox.run())
+
+    @app.listener("before_server_stop")
+    async def stop_outbox(app_: Sanic, _loop) -> None:
+        if getattr(app_.ctx, "outbox", None) is not None:
+            app_.ctx.outbox.stop()
 
     @app.listener("after_server_stop")
     async def close_client(app_: Sanic, _loop) -> None:
@@ -154,7 +171,7 @@ def create_app(config: WebConfig, name: str = "cik_web") -> Sanic:
         if not CONVERSATION_ID.match(conversation_id):
             return response.json({"error": "not a conversation id"}, status=400, headers=cors)
         try:
-            events = await fetch_events(request.app.ctx.http, config, conversation_id)
+            events = await request.app.ctx.rasa.events(conversation_id)
         except RasaUnavailable as exc:
             logger.warning("history of %s unavailable: %s", conversation_id, exc)
             return response.json({"error": "the assistant is not reachable right now"}, status=503,

@@ -61,7 +61,10 @@ def transcript(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         elif kind == "bot" and (event.get("text") or "").strip():
             role = _sender(event)
             for part in _bubbles(event["text"]):
-                messages.append({"role": role, "text": part, "ts": event.get("timestamp")})
+                message = {"role": role, "text": part, "ts": event.get("timestamp")}
+                if role == "coordinator":
+                    message["name"] = str((event.get("metadata") or {}).get("name") or "")
+                messages.append(message)
             buttons = list((event.get("data") or {}).get("buttons") or [])
             if buttons:
                 offered, offered_at = buttons, len(messages) - 1

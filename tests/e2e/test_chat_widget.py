@@ -11,7 +11,6 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.conftest import TEAM_CONTACT
 from tests.e2e.conftest import ARTEFACTS, ChatPage
 from tests.helpers import free_port, http, response_texts
 
@@ -91,7 +90,7 @@ def test_a_dropped_connection_loses_nothing_and_sends_nothing_twice(browser, ass
 def test_talk_to_a_coordinator_is_one_press_away(browser, assistant):
     chat = open_chat(browser, assistant)
     chat.find("button.coordinator").click()
-    chat.wait_for_text(TEAM_CONTACT)
+    chat.wait_for_text("I've passed your conversation to our coordination team")
     assert ("user", "I would like to talk to a coordinator.") in chat.messages()
 
 

@@ -100,4 +100,6 @@ def test_a_question_mid_intake_is_answered_and_the_intake_goes_on(assistant):
 def test_red_flag_interrupts_the_intake(assistant):
     sender = start_intake(assistant)
     replies = texts(assistant.say(sender, "he can't breathe"))
-    assert replies == [response_texts("utter_emergency")[0]]
+    assert replies[0] == response_texts("utter_emergency")[0], "the emergency answer comes first"
+    assert replies[-1] == response_texts("utter_handoff_urgent")[0], "then the team is alerted"
+    assert not any(reply in response_texts("utter_ask_diagnosis") for reply in replies)

@@ -92,6 +92,10 @@ def assert_repository_works(url: str) -> None:
         engine.dispose()
 
 
+# The newest revision (0002: handoffs, coordinators, console, audit, outbox).
+HEAD = "0002"
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'var' / 'cik.db'}"
@@ -105,14 +109,14 @@ def test_the_migrations_form_one_line_of_history():
 
 def test_upgrade_creates_the_tables_and_says_so(sqlite_url):
     out = upgrade(sqlite_url)
-    assert "upgraded from empty" in out and "0001" in out
+    assert "upgraded from empty" in out and HEAD in out
     assert_intake_schema(sqlite_url)
 
 
 def test_upgrade_twice_is_harmless(sqlite_url):
     upgrade(sqlite_url)
     out = upgrade(sqlite_url)
-    assert "already at 0001" in out and "nothing to do" in out
+    assert f"already at {HEAD}" in out and "nothing to do" in out
     assert_intake_schema(sqlite_url)
 
 
@@ -129,11 +133,11 @@ def test_the_repository_works_on_the_migrated_database(sqlite_url):
 def test_current_reports_the_revision(sqlite_url):
     before = run_storage("current", url=sqlite_url)
     assert before.returncode == 0, before.stderr
-    assert "empty (no migration applied)" in before.stdout and "newest is 0001" in before.stdout
+    assert "empty (no migration applied)" in before.stdout and f"newest is {HEAD}" in before.stdout
     upgrade(sqlite_url)
     after = run_storage("current", url=sqlite_url)
     assert after.returncode == 0, after.stderr
-    assert "0001" in after.stdout and "up to date" in after.stdout
+    assert HEAD in after.stdout and "up to date" in after.stdout
 
 
 def test_downgrade_to_base_drops_the_tables_and_upgrade_restores_them(sqlite_url):
@@ -223,7 +227,7 @@ def postgresql_url():
 def test_the_migration_runs_on_postgresql(postgresql_url):
     out = upgrade(postgresql_url)
     assert "upgraded from empty" in out
-    assert "already at 0001" in upgrade(postgresql_url)
+    assert f"already at {HEAD}" in upgrade(postgresql_url)
     assert_intake_schema(postgresql_url)
     assert schema_differences(postgresql_url) == []
     assert_repository_works(postgresql_url)

@@ -44,6 +44,7 @@
       you: "You said:",
       assistant: "Assistant said:",
       coordinatorSaid: "Coordinator said:",
+      coordinatorRole: "coordinator",
       typing: "The assistant is typing…",
       connecting: "Connecting…",
       offline: "Connection lost. Reconnecting… Messages you write now are sent once we are back.",
@@ -69,6 +70,7 @@
       you: "Usted dijo:",
       assistant: "El asistente dijo:",
       coordinatorSaid: "El coordinador dijo:",
+      coordinatorRole: "coordinador",
       typing: "El asistente está escribiendo…",
       connecting: "Conectando…",
       offline: "Se perdió la conexión. Reconectando… Lo que escriba ahora se enviará al volver.",
@@ -402,7 +404,8 @@
       if (!message || typeof message.text !== "string" || !message.text.trim()) return;
       const sender = message.metadata && message.metadata.sender === "coordinator" ? "coordinator" : "assistant";
       const replies = (message.quick_replies || []).map((r) => ({ title: r.title, payload: r.payload }));
-      this.appendMessage({ role: sender, text: message.text, quick_replies: replies });
+      const name = sender === "coordinator" ? message.metadata.name || "" : "";
+      this.appendMessage({ role: sender, text: message.text, quick_replies: replies, name: name });
     }
 
     redraw(history) {
@@ -417,8 +420,12 @@
       const label = { user: text.you, coordinator: text.coordinatorSaid }[message.role] || text.assistant;
       const bubble = el("div", { className: "msg msg-" + message.role }, [
         el("span", { className: "sr-only", text: label + " " }),
-        el("span", { className: "body" }, [richText(message.text)]),
       ]);
+      if (message.role === "coordinator") {
+        const who = (message.name ? message.name + ", " : "") + text.coordinatorRole;
+        bubble.append(el("span", { className: "who", "aria-hidden": "true", text: who }));
+      }
+      bubble.append(el("span", { className: "body" }, [richText(message.text)]));
       if (message.client_id) bubble.dataset.clientId = message.client_id;
       if (message.queued) {
         bubble.classList.add("queued");

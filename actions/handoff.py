@@ -1,0 +1,107 @@
+"""Handing the conversation to a coordinator, and the coordinator's arrival and departure.
+
+The case is written by `bot.handoff.requests.request_handoff` before the
+patient hears that it is done; the answer says honestly how it went.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import constants as c
+from bot.config import load_handoff_settings, load_settings
+from bot.eligibility import ProfileError, evaluate
+from bot.handoff import requests, triggers
+from bot.handoff.quiet import SLOT_HANDOFF_ACTIVE
+from bot.handoff.service import HandoffRequest
+from bot.intake import profile_from_slots
+from bot.web.history import transcript
+
+
+def _channel(tracker: Tracker) -> Text:
+    return (tracker.get_latest_input_channel() or "unknown").strip() or "unknown"
+
+
+def handoff_request(tracker: Tracker, reason: Text) -> HandoffRequest:
+    """What the coordinator gets: the transcript always; profile and result only with consent."""
+    profile: Dict[Text, Any] = {}
+    eligibility = None
+    if tracker.get_slot("consent") is True:
+        profile = profile_from_slots(tracker.slots)
+        clinical = {k: v for k, v in profile.items() if k != "respondent"}
+        try:
+            eligibility = evaluate(clinical).to_dict() if clinical else None
+        except ProfileError:  # the coordinator still gets the answers and the transcript
+            eligibility = None
+    return HandoffRequest(conversation_id=tracker.sender_id, channel=_channel(tracker), reason=reason,
+                          profile=profile, eligibility=eligibility, transcript=transcript(tracker.events))
+
+
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: Text) -> None:
+    """Write the case, then tell the patient what happened and what comes next."""
+    outcome = requests.request_handoff(handoff_request(tracker, reason))
+    hours = load_handoff_settings()
+    if outcome.status == requests.CREATED:
+        dispatcher.utter_message(response=c.UTTER_HANDOFF_DONE, office_hours=hours.office_hours,
+                                 response_time=hours.response_time)
+    elif outcome.status == requests.UPDATED:
+        dispatcher.utter_message(response=c.UTTER_HANDOFF_ALREADY, office_hours=hours.office_hours,
+                                 response_time=hours.response_time)
+    else:
+        response = c.UTTER_HANDOFF_SAVED if outcome.status == requests.SPOOLED else c.UTTER_HANDOFF_FAILED
+        dispatcher.utter_message(response=response, contact=load_settings().team_contact)
+    if reason == "red_flag" and outcome.status != requests.FAILED:
+        dispatcher.utter_message(response=c.UTTER_HANDOFF_URGENT)
+
+
+class ActionHandoff(Action):
+    """Any trigger: "talk to a human", the intake's end, a red flag."""
+
+    def name(self) -> Text:
+        return c.ACTION_HANDOFF
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
+        latest = (tracker.latest_message.get("intent") or {}).get("name")
+        hand_over(dispatcher, tracker, triggers.reason_for(latest, tracker.events))
+        return [SlotSet(c.SLOT_CIK_CONTEXT, True)]
+
+
+class ActionNotUnderstood(Action):
+    """"Not sure" once; the second time in a row, a person reads the conversation."""
+
+    def name(self) -> Text:
+        return c.ACTION_NOT_UNDERSTOOD
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
+        if not triggers.misunderstood_twice(tracker.events):
+            dispatcher.utter_message(response=c.UTTER_NOT_SURE)
+            return []
+        dispatcher.utter_message(response=c.UTTER_HANDOFF_NOT_UNDERSTOOD)
+        hand_over(dispatcher, tracker, "not_understood")
+        return []
+
+
+def _coordinator_name(tracker: Tracker) -> Text:
+    names = list(tracker.get_latest_entity_values("coordinator_name"))
+    return names[0] if names else "A coordinator"
+
+
+class ActionCoordinatorJoined(Action):
+    def name(self) -> Text:
+        return c.ACTION_COORDINATOR_JOINED
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
+        dispatcher.utter_message(response=c.UTTER_COORDINATOR_JOINED, coordinator_name=_coordinator_name(tracker))
+        return [SlotSet(SLOT_HANDOFF_ACTIVE, True)]
+
+
+class ActionCoordinatorLeft(Action):
+    def name(self) -> Text:
+        return c.ACTION_COORDINATOR_LEFT
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
+        dispatcher.utter_message(response=c.UTTER_COORDINATOR_LEFT, coordinator_name=_coordinator_name(tracker))
+        return [SlotSet(SLOT_HANDOFF_ACTIVE, False)]

@@ -1,0 +1,364 @@
+"""The console's pages (/console...) and its JSON API (/api/handoffs...).
+
+Pages need a signed-in coordinator (cookie session, CSRF token on every form);
+the API needs ``Authorization: Bearer <CONSOLE_API_TOKEN>``. Every view and
+change of a case is written to the audit log. Patient text is shown through
+Jinja's autoescaping only: nothing a patient wrote is ever markup.
+
+The database calls are short synchronous units of work (SQLAlchemy 1.4); the
+Rasa calls are asynchronous (`bot.web.rasa`).
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from datetime import datetime
+from typing import Any, Callable, Optional
+
+from jinja2 import Environment
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.config import ConsoleSettings
+from bot.console import auth
+from bot.handoff import service
+from bot.handoff.service import HandoffError
+from bot.storage.db import UnitOfWork
+from bot.storage.models import CLOSED, HANDOFF_STATUSES, Coordinator, utcnow
+from bot.web.history import transcript
+from bot.web.rasa import RasaUnavailable
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "cik_console"
+LOGIN_CSRF_COOKIE = "cik_login_csrf"
+FILTERS = {"active": service.ACTIVE, "all": HANDOFF_STATUSES, **{s: (s,) for s in HANDOFF_STATUSES}}
+REASONS = {
+    "intake_complete": "Finished the case questions",
+    "patient_request": "Asked to talk to a person",
+    "not_understood": "Assistant could not understand twice",
+    "red_flag": "Red flag (possible emergency)",
+}
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# How a specialist centre reads a referral: diagnosis first, contact last.
+SUMMARY_GROUPS = (
+    ("Diagnosis and histology", ("diagnosis", "histology")),
+    ("Stage", ("stage",)),
+    ("Treatment history and setting", ("setting",)),
+    ("Molecular profile", ("egfr", "alk", "pdl1")),
+    ("Performance status", ("ecog",)),
+    ("Age", ("age",)),
+    ("Country", ("country",)),
+    ("Contact", ("contact_name", "contact_email", "contact_phone")),
+    ("Who is writing", ("respondent",)),
+)
+LABELS = {"egfr": "EGFR", "alk": "ALK", "pdl1": "PD-L1", "ecog": "ECOG", "contact_name": "Name",
+          "contact_email": "Email", "contact_phone": "Phone"}
+
+
+def humanize(value: Any) -> str:
+    if value is None:
+        return "not given"
+    return str(value).replace("_", " ")
+
+
+def ago(moment: Optional[datetime], now: Optional[datetime] = None) -> str:
+    if moment is None:
+        return ""
+    minutes = int(((now or utcnow()) - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = minutes // 60
+    return f"{hours} h ago" if hours < 48 else f"{hours // 24} days ago"
+
+
+def summary_groups(profile: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups = []
+    for title, fields in SUMMARY_GROUPS:
+        rows = [(LABELS.get(f, f.replace("_", " ").capitalize()), humanize(profile[f]))
+                for f in fields if f in profile]
+        groups.append((title, rows))
+    return groups
+
+
+def _no_store(resp: response.HTTPResponse) -> response.HTTPResponse:
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Content-Security-Policy"] = PAGE_POLICY
+    return resp
+
+
+def register_console(app, templates: Environment, settings: ConsoleSettings,
+                     uow_factory: Callable[[], UnitOfWork] = UnitOfWork) -> None:
+    """Add the console pages and the JSON API to the web app."""
+    pages = Blueprint("console", url_prefix="/console")
+    api = Blueprint("console_api", url_prefix="/api")
+    templates.filters["humanize"] = humanize
+    templates.filters["ago"] = ago
+
+    def render(template: str, status: int = 200, **context) -> response.HTTPResponse:
+        html = templates.get_template(template).render(reasons=REASONS, **context)
+        return _no_store(response.html(html, status=status))
+
+    def signed_in(request: Request) -> Optional[auth.SignedIn]:
+        with uow_factory() as uow:
+            return auth.session_user(uow, request.cookies.get(SESSION_COOKIE), settings)
+
+    def to_login() -> response.HTTPResponse:
+        resp = response.redirect("/console/login")
+        resp.cookies[SESSION_COOKIE] = ""
+        resp.cookies[SESSION_COOKIE]["max-age"] = 0
+        return resp
+
+    def form_ok(request: Request, user: auth.SignedIn) -> bool:
+        return auth.csrf_ok(user.csrf_token, request.form.get("csrf_token"))
+
+    def coordinator(uow: UnitOfWork, user: auth.SignedIn) -> Coordinator:
+        return uow.session.get(Coordinator, user.user_id)
+
+    # ----- sign-in -----------------------------------------------------------
+
+    @pages.get("/login")
+    async def login_page(request: Request):
+        token = secrets.token_urlsafe(24)
+        resp = render("console/login.html", csrf_token=token, error=None)
+        _set_cookie(resp, LOGIN_CSRF_COOKIE, token, settings, path="/console/login", max_age=3600)
+        return resp
+
+    @pages.post("/login")
+    async def login(request: Request):
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+        given = request.form.get("csrf_token") or ""
+        if not expected or not hmac.compare_digest(expected, given):
+            return render("console/login.html", status=400, csrf_token=_fresh(expected),
+                          error="The form expired. Please try again.")
+        username = (request.form.get("username") or "").strip()
+        try:
+            with uow_factory() as uow:
+                user = auth.authenticate(uow, username, request.form.get("password") or "",
+                                         request.ip or "unknown", settings)
+                if user is None:
+                    service.audit(uow, username.lower()[:64] or "-", "login_failed", ip=request.ip)
+                    token = csrf = None
+                else:
+                    token, csrf = auth.start_session(uow, user, settings)
+                    service.audit(uow, user.username, "login", ip=request.ip)
+        except auth.TooManyAttempts as exc:
+            resp = render("console/login.html", status=429, csrf_token=expected, error=str(exc))
+            resp.headers["Retry-After"] = str(exc.retry_after)
+            return resp
+        if token is None:
+            return render("console/login.html", status=401, csrf_token=expected,
+                          error="The user name or the password is wrong.")
+        resp = response.redirect("/console")
+        _set_cookie(resp, SESSION_COOKIE, token, settings, path="/", max_age=settings.session_max_hours * 3600)
+        return resp
+
+    @pages.post("/logout")
+    async def logout(request: Request):
+        user = signed_in(request)
+        if user and form_ok(request, user):
+            with uow_factory() as uow:
+                auth.end_session(uow, request.cookies.get(SESSION_COOKIE))
+                service.audit(uow, user.username, "logout")
+        return to_login()
+
+    # ----- the queue and a case -------------------------------------------------
+
+    @pages.get("/")
+    async def queue(request: Request):
+        user = signed_in(request)
+        if user is None:
+            return to_login()
+        chosen = request.args.get("status", "active")
+        if chosen not in FILTERS:
+            chosen = "active"
+        with uow_factory() as uow:
+            cases = service.queue(uow, FILTERS[chosen])
+            names = _display_names(uow)
+            rows = [_row(case, names) for case in cases]
+            counts = service.counts(uow)
+            service.audit(uow, user.username, "viewed_queue", filter=chosen)
+        return render("console/queue.html", user=user, rows=rows, counts=counts, chosen=chosen,
+                      filters=list(FILTERS))
+
+    @pages.get("/cases/<handoff_id:int>")
+    async def case_page(request: Request, handoff_id: int):
+        user = signed_in(request)
+        if user is None:
+            return to_login()
+        with uow_factory() as uow:
+            try:
+                case = service.get_handoff(uow, handoff_id)
+            except service.HandoffNotFound as exc:
+                return render("console/error.html", status=404, user=user, message=str(exc))
+            view = _row(case, _display_names(uow))
+            notes = [(note.text, name, note.created_at) for note, name in service.notes(uow, case.id)]
+            stored_transcript = list(case.transcript or [])
+            conversation_id = case.conversation_id
+            service.audit(uow, user.username, "viewed", case.id)
+        live, messages = await _live_transcript(request, conversation_id, stored_transcript)
+        return render("console/case.html", user=user, case=view, notes=notes, messages=messages,
+                      live=live, flash=request.args.get("flash"))
+
+    @pages.post("/cases/<handoff_id:int>/<verb:claim|close|reply|note>")
+    async def change_case(request: Request, handoff_id: int, verb: str):
+        user = signed_in(request)
+        if user is None:
+            return to_login()
+        if not form_ok(request, user):
+            return render("console/error.html", status=403, user=user,
+                          message="The form expired (CSRF check failed). Go back, reload and try again.")
+        try:
+            flash = await CHANGES[verb](request, user, handoff_id)
+        except HandoffError as exc:
+            flash = str(exc)
+        return response.redirect(f"/console/cases/{handoff_id}?flash={_quote(flash)}")
+
+    async def do_claim(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
+        with uow_factory() as uow:
+            case = service.claim(uow, handoff_id, coordinator(uow, user))
+            conversation_id = case.conversation_id
+        return await _tell_rasa(request, conversation_id, "EXTERNAL_handoff_claimed", user,
+                                "You have the conversation; the assistant is quiet.")
+
+    async def do_close(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
+        with uow_factory() as uow:
+            case = service.close(uow, handoff_id, coordinator(uow, user))
+            conversation_id = case.conversation_id
+        return await _tell_rasa(request, conversation_id, "EXTERNAL_handoff_closed", user,
+                                "Closed; the assistant answers the patient again.")
+
+    async def do_reply(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
+        text = service.check_reply(request.form.get("text") or "")
+        with uow_factory() as uow:
+            case = service.get_handoff(uow, handoff_id)
+            if case.status == CLOSED:
+                raise HandoffError("the case is closed; if the patient asks for a coordinator again, a new case opens")
+            conversation_id, needs_claim = case.conversation_id, case.status == "open"
+        if needs_claim:
+            await do_claim(request, user, handoff_id)
+        try:
+            await request.app.ctx.rasa.send_bot_message(
+                conversation_id, text, {"sender": "coordinator", "name": user.display_name})
+        except RasaUnavailable as exc:
+            log.warning("reply to %s not delivered: %s", conversation_id, exc)
+            return f"Not sent: {exc}. Your text was: {text}"
+        with uow_factory() as uow:
+            service.audit(uow, user.username, "replied", handoff_id, length=len(text))
+        return "Reply sent."
+
+    async def do_note(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
+        with uow_factory() as uow:
+            service.add_note(uow, handoff_id, coordinator(uow, user), request.form.get("text") or "")
+        return "Note added."
+
+    CHANGES = {"claim": do_claim, "close": do_close, "reply": do_reply, "note": do_note}
+
+    async def _tell_rasa(request: Request, conversation_id: str, intent: str, user: auth.SignedIn,
+                         done: str) -> str:
+        try:
+            await request.app.ctx.rasa.trigger_intent(conversation_id, intent,
+                                                      {"coordinator_name": user.display_name})
+        except RasaUnavailable as exc:
+            log.warning("%s for %s not delivered: %s", intent, conversation_id, exc)
+            return f"Saved, but the patient's chat could not be told ({exc})."
+        return done
+
+    # ----- JSON API (contract §6) ----------------------------------------------
+
+    def api_caller(request: Request) -> Optional[str]:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if not settings.api_token or scheme.lower() != "bearer" or not token:
+            return None
+        return "api" if hmac.compare_digest(token.strip(), settings.api_token) else None
+
+    def unauthorized() -> response.HTTPResponse:
+        return response.json({"error": "a valid bearer token is required"}, status=401,
+                             headers={"WWW-Authenticate": 'Bearer realm="cik-console"'})
+
+    @api.get("/handoffs")
+    async def api_list(request: Request):
+        if api_caller(request) is None:
+            return unauthorized()
+        try:
+            limit = min(max(int(request.args.get("limit", 100)), 1), 500)
+            offset = max(int(request.args.get("offset", 0)), 0)
+        except ValueError:
+            return response.json({"error": "limit and offset must be whole numbers"}, status=400)
+        status = request.args.get("status")
+        if status is not None and status not in HANDOFF_STATUSES:
+            return response.json({"error": f"status must be one of {', '.join(HANDOFF_STATUSES)}"}, status=400)
+        with uow_factory() as uow:
+            cases = service.newest_first(uow, limit, offset, status)
+            names = service.coordinator_names(uow)
+            body = [service.to_api(case, names) for case in cases]
+            service.audit(uow, "api", "listed", count=len(body))
+        return response.json(body, headers={"Cache-Control": "no-store"})
+
+    @api.get("/handoffs/<handoff_id:int>")
+    async def api_one(request: Request, handoff_id: int):
+        if api_caller(request) is None:
+            return unauthorized()
+        with uow_factory() as uow:
+            try:
+                case = service.get_handoff(uow, handoff_id)
+            except service.HandoffNotFound as exc:
+                return response.json({"error": str(exc)}, status=404)
+            body = service.to_api(case, service.coordinator_names(uow))
+            service.audit(uow, "api", "viewed", case.id)
+        return response.json(body, headers={"Cache-Control": "no-store"})
+
+    app.blueprint(pages)
+    app.blueprint(api)
+
+
+async def _live_transcript(request: Request, conversation_id: str, stored: list) -> tuple[bool, list]:
+    """The conversation as it is now (with messages after the handoff), or as stored."""
+    try:
+        return True, transcript(await request.app.ctx.rasa.events(conversation_id))
+    except RasaUnavailable as exc:
+        log.warning("live transcript of %s unavailable: %s", conversation_id, exc)
+        return False, stored
+
+
+def _display_names(uow: UnitOfWork) -> dict[int, str]:
+    from sqlalchemy import select
+    return dict(uow.session.execute(select(Coordinator.id, Coordinator.display_name)).all())
+
+
+def _row(case, names: dict[int, str]) -> dict:
+    eligibility = case.eligibility or {}
+    return {
+        "id": case.id, "conversation_id": case.conversation_id, "channel": case.channel,
+        "reason": case.reason, "priority": case.priority, "status": case.status,
+        "created_at": case.created_at, "claimed_at": case.claimed_at, "closed_at": case.closed_at,
+        "assigned": names.get(case.assigned_to) if case.assigned_to else None,
+        "tier": eligibility.get("tier"), "eligibility": eligibility,
+        "summary": summary_groups(case.profile or {}),
+    }
+
+
+def _fresh(token: str) -> str:
+    return token or secrets.token_urlsafe(24)
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+    return quote(text[:300])
+
+
+def _set_cookie(resp: response.HTTPResponse, name: str, value: str, settings: ConsoleSettings,
+                path: str, max_age: int) -> None:
+    resp.cookies[name] = value
+    cookie = resp.cookies[name]
+    cookie["httponly"] = True
+    cookie["samesite"] = "Strict"
+    cookie["path"] = path
+    cookie["max-age"] = max_age
+    if settings.cookie_secure:
+        cookie["secure"] = True

@@ -1,0 +1,1 @@
+"""Handing a conversation to a human coordinator: the service, the spool and the notifications outbox."""

@@ -1,0 +1,29 @@
+"""When the assistant keeps quiet because a coordinator has the conversation.
+
+Rasa's `ConversationPaused` would drop the patient's messages; instead the
+messages are logged as usual and the dialogue policy
+(`components.handoff_policy`) answers each one with "listen", so they reach the
+coordinator's transcript and nobody but the coordinator replies. Safety still
+comes first: a red flag is answered at once, and the coordinators' own
+signals (EXTERNAL_ intents) always run.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+SLOT_HANDOFF_ACTIVE = "handoff_active"
+ALWAYS_ANSWERED = frozenset({"emergency", "self_harm"})
+EXTERNAL_PREFIX = "EXTERNAL_"
+
+
+def assistant_stays_quiet(handoff_active: Optional[bool], latest_intent: Optional[str],
+                          just_heard_patient: bool) -> bool:
+    """True when the next step must be to listen again: a coordinator answers this patient.
+
+    `just_heard_patient`: the patient's message is the newest thing in the
+    conversation (no action has run since).
+    """
+    if handoff_active is not True or not just_heard_patient:
+        return False
+    intent = latest_intent or ""
+    return intent not in ALWAYS_ANSWERED and not intent.startswith(EXTERNAL_PREFIX)

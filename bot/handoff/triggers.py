@@ -1,0 +1,49 @@
+"""Why a conversation goes to a person, read from its events (Rasa's tracker JSON).
+
+Four triggers: the end of the intake when the patient agrees, "talk to a
+human" at any time, two messages in a row the assistant could not understand,
+and any red flag (urgent, after the emergency answer).
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+RED_FLAG_INTENTS = frozenset({"emergency", "self_harm"})
+NOT_UNDERSTOOD = "nlu_fallback"
+INTAKE_RESULT_ACTION = "action_intake_result"
+LISTEN = "action_listen"
+
+
+def user_intents(events: Iterable[dict]) -> list[str]:
+    """The intent of every patient message, oldest first."""
+    return [((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+            for e in events if e.get("event") == "user"]
+
+
+def action_before_latest_message(events: list[dict]) -> Optional[str]:
+    """The last thing the assistant did before the patient's newest message."""
+    seen_user = False
+    for event in reversed(events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != LISTEN:
+            return event.get("name")
+    return None
+
+
+def misunderstood_twice(events: list[dict]) -> bool:
+    """The patient's last two messages were both beyond the assistant."""
+    intents = user_intents(events)
+    return len(intents) >= 2 and intents[-1] == intents[-2] == NOT_UNDERSTOOD
+
+
+def reason_for(latest_intent: Optional[str], events: list[dict]) -> str:
+    if latest_intent in RED_FLAG_INTENTS:
+        return "red_flag"
+    if latest_intent == NOT_UNDERSTOOD:
+        return "not_understood"
+    if action_before_latest_message(events) == INTAKE_RESULT_ACTION:
+        return "intake_complete"
+    return "patient_request"
