@@ -6,8 +6,11 @@
   (false accepts; goal under 2%), overall and per file;
 - per-turn latency through the REST channel, p50/p95, one conversation at a
   time and with 10 concurrent conversations;
+- a handoff turn ("talk to a human": the case written to the database before
+  the answer), the web chat's history request after a long conversation, and
+  the console API's list, p50/p95;
 - server start time (median of several starts) and the peak resident memory
-  of the Rasa server and the action server.
+  of the Rasa server, the action server and the web app.
 
 The servers run on loopback on free ports, started exactly as `make run`
 starts them. Figures are medians where repeated; this machine is shared.
@@ -36,12 +39,21 @@ sys.path.insert(0, str(ROOT))
 from tests.helpers import domain, free_port, nlu_examples  # noqa: E402
 
 
+API_TOKEN = os.urandom(12).hex()
+
+
 @dataclass
 class Servers:
     process: subprocess.Popen
     rasa_url: str
     token: str
     started_in: float
+    web_url: str = ""
+
+    def get(self, url: str, headers: dict | None = None) -> object:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
 
     def post(self, path: str, body: dict) -> object:
         request = urllib.request.Request(
@@ -59,10 +71,12 @@ class Servers:
 
 
 def start_servers(workdir: Path) -> Servers:
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     token = os.urandom(12).hex()
-    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               RASA_API_TOKEN=token, TRACKER_DB=str(workdir / f"tracker-{rasa_port}.db"))
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), WEB_PORT=str(web_port),
+               RASA_API_TOKEN=token, TRACKER_DB=str(workdir / f"tracker-{rasa_port}.db"),
+               DATABASE_URL=f"sqlite:///{workdir / f'cik-{rasa_port}.db'}", CONSOLE_API_TOKEN=API_TOKEN,
+               HANDOFF_SPOOL_DIR=str(workdir / "spool"), NOTIFY_WEBHOOK_URL="", SMTP_HOST="")
     began = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.launcher", "--log-dir", str(workdir / "logs")],
@@ -72,7 +86,8 @@ def start_servers(workdir: Path) -> Servers:
             break
     else:
         raise SystemExit("the servers did not start; see " + str(workdir / "logs"))
-    return Servers(process, f"http://127.0.0.1:{rasa_port}", token, time.perf_counter() - began)
+    return Servers(process, f"http://127.0.0.1:{rasa_port}", token, time.perf_counter() - began,
+                   f"http://127.0.0.1:{web_port}")
 
 
 def process_tree(pid: int) -> list[int]:
@@ -107,7 +122,8 @@ def server_memory(launcher_pid: int) -> dict[str, float]:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        name = "action server" if "rasa_sdk" in cmdline else "rasa server" if " rasa run" in cmdline else None
+        name = ("action server" if "rasa_sdk" in cmdline else "rasa server" if " rasa run" in cmdline
+                else "web app" if "bot.web" in cmdline else None)
         if name:
             out[name] = out.get(name, 0.0) + peak_rss_mib(pid)
     return out
@@ -209,6 +225,30 @@ def timed_conversation(servers: Servers, sender: str, turns: int) -> list[float]
     return latencies
 
 
+def timed(call, repeat: int) -> list[float]:
+    times = []
+    for i in range(repeat):
+        began = time.perf_counter()
+        call(i)
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def web_figures(servers: Servers) -> dict[str, list[float]]:
+    """Handoff turns, the history after a 50-turn chat, the API list."""
+    handoff = timed(lambda i: servers.post("/webhooks/rest/webhook",
+                                           {"sender": f"bench-h{i}", "message": "I want to talk to a human"}), 20)
+    socket_id = "0" * 32
+    for _ in range(50):
+        servers.post("/webhooks/rest/webhook", {"sender": socket_id, "message": "what is cik therapy"})
+    history = timed(lambda i: servers.get(f"{servers.web_url}/chat/history/{socket_id}"), 20)
+    api = timed(lambda i: servers.get(f"{servers.web_url}/api/handoffs",
+                                      {"Authorization": f"Bearer {API_TOKEN}"}), 20)
+    return {"handoff turn (case written first)": handoff,
+            "history after a 50-turn chat": history,
+            "console API list (20 cases)": api}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print the assistant's figures.")
     parser.add_argument("--starts", type=int, default=3, help="server starts to time (median)")
@@ -233,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
                 batches = list(pool.map(
                     lambda i: timed_conversation(servers, f"bench-c{i}", 20), range(10)))
             concurrent = [value for batch in batches for value in batch]
+            web = web_figures(servers)
             memory = server_memory(servers.process.pid)
         finally:
             servers.stop()
@@ -253,8 +294,10 @@ def main(argv: list[str] | None = None) -> int:
           f"p95 {percentile(sequential, 95):7.1f}")
     print(f"10 concurrent ({len(concurrent)} turns)   p50 {percentile(concurrent, 50):7.1f}  "
           f"p95 {percentile(concurrent, 95):7.1f}")
+    for name, values in web.items():
+        print(f"{name:34s} p50 {percentile(values, 50):7.1f}  p95 {percentile(values, 95):7.1f}")
     print("== Start and memory")
-    print(f"server start (both ready), median of {len(start_times)}: "
+    print(f"server start (all three ready), median of {len(start_times)}: "
           f"{statistics.median(start_times):.1f} s  (all: {', '.join(f'{t:.1f}' for t in start_times)})")
     for name, mib in sorted(memory.items()):
         print(f"peak resident memory, {name:14s} {mib:7.0f} MiB")

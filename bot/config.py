@@ -103,6 +103,7 @@ class ConsoleSettings:
     cookie_secure: bool         # send the session cookie over HTTPS only
     login_max_failures: int     # failed sign-ins allowed per user and address...
     login_window_minutes: int   # ...in this many minutes, then a wait
+    proxies: int = 0            # reverse proxies in front of the web app (client address from X-Forwarded-For)
 
 
 @dataclass(frozen=True)
@@ -139,14 +140,16 @@ def load_handoff_settings() -> HandoffSettings:
 
 def load_console_settings() -> ConsoleSettings:
     load_dotenv(PROJECT_ROOT / ".env", override=False)
+    public_url = _text("CONSOLE_PUBLIC_URL", f"http://127.0.0.1:{_int('WEB_PORT', 8080)}").rstrip("/")
     return ConsoleSettings(
         api_token=_text("CONSOLE_API_TOKEN"),
-        public_url=_text("CONSOLE_PUBLIC_URL", f"http://127.0.0.1:{_int('WEB_PORT', 8080)}").rstrip("/"),
+        public_url=public_url,
         session_idle_minutes=_int("CONSOLE_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int("CONSOLE_SESSION_MAX_HOURS", 12),
-        cookie_secure=_flag("CONSOLE_COOKIE_SECURE", False),
+        cookie_secure=_flag("CONSOLE_COOKIE_SECURE", public_url.startswith("https://")),
         login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
+        proxies=_int("FORWARDED_PROXIES", 0),
     )
 
 

@@ -16,6 +16,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.handoff.quiet import patient_text
 from bot.messaging.choices import Choice, choice_number, last_bot_choices, resolve_reply
 from bot.messaging.settings import AppSettings
 
@@ -86,7 +87,7 @@ class NumberedReplies:
         """`on_new_message`, with a chosen number replaced by the choice's payload."""
 
         async def handle(message: UserMessage) -> Any:
-            message.text = await self.understood(message.sender_id, message.text)
+            message.text = patient_text(await self.understood(message.sender_id, message.text))
             return await on_new_message(message)
 
         return handle

@@ -27,8 +27,9 @@ from bot.storage.models import ConsoleSession, Coordinator, LoginAttempt, utcnow
 MIN_PASSWORD_LENGTH = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
-# Failures from one address, across user names, before it waits too.
-ADDRESS_FACTOR = 4
+# Failures from one address across user names, or for one user name from any
+# address, allowed before those wait too (this many times the pair's limit).
+WIDE_FACTOR = 4
 
 
 class AuthError(Exception):
@@ -69,6 +70,9 @@ def check_new_password(password: str, username: str) -> None:
         raise AuthError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if username.lower() in password.lower():
         raise AuthError("the password must not contain the user name")
+
+
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
 def find_user(uow: UnitOfWork, username: str) -> Optional[Coordinator]:
@@ -123,7 +127,8 @@ def _recent_failures(uow: UnitOfWork, since: datetime, **where) -> tuple[int, Op
 def _check_rate(uow: UnitOfWork, username: str, ip: str, settings: ConsoleSettings, now: datetime) -> None:
     window = timedelta(minutes=settings.login_window_minutes)
     for where, limit in (({"username": username, "ip": ip}, settings.login_max_failures),
-                         ({"ip": ip}, settings.login_max_failures * ADDRESS_FACTOR)):
+                         ({"ip": ip}, settings.login_max_failures * WIDE_FACTOR),
+                         ({"username": username}, settings.login_max_failures * WIDE_FACTOR)):
         count, oldest = _recent_failures(uow, now - window, **where)
         if count >= limit:
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
@@ -140,9 +145,9 @@ def authenticate(uow: UnitOfWork, username: str, password: str, ip: str, setting
     username = (username or "").strip().lower()[:64]
     _check_rate(uow, username, ip, settings, now)
     user = find_user(uow, username) if username else None
-    ok = bool(user and user.active and verify_password(password or "", user.password_hash))
-    if not user:
-        verify_password(password or "", hash_password("timing-equaliser"))
+    # One scrypt whatever the case, so timing does not tell which accounts exist.
+    matches = verify_password(password or "", user.password_hash if user else _DUMMY_HASH)
+    ok = bool(user and matches and user.active)
     uow.session.add(LoginAttempt(username=username or "-", ip=ip[:64], succeeded=ok, at=now))
     return user if ok else None
 
@@ -204,5 +209,10 @@ def end_all_sessions(uow: UnitOfWork, user: Coordinator) -> None:
         uow.session.delete(session)
 
 
+def same_secret(expected: str, given: Optional[str]) -> bool:
+    """Constant-time comparison that also copes with non-ASCII input (never raises)."""
+    return bool(expected) and bool(given) and hmac.compare_digest(expected.encode(), given.encode())
+
+
 def csrf_ok(expected: str, given: Optional[str]) -> bool:
-    return bool(given) and hmac.compare_digest(expected, given)
+    return same_secret(expected, given)

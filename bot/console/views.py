@@ -10,7 +10,6 @@ Rasa calls are asynchronous (`bot.web.rasa`).
 """
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
 from datetime import datetime
@@ -39,6 +38,17 @@ REASONS = {
     "patient_request": "Asked to talk to a person",
     "not_understood": "Assistant could not understand twice",
     "red_flag": "Red flag (possible emergency)",
+}
+# Largest id SQLite and PostgreSQL store; bigger numbers in a URL are simply "not found".
+MAX_ID = 2 ** 63 - 1
+# What the case page says after a change (fixed texts: nothing from the URL is shown).
+DONE = {
+    "claimed": "You have the conversation; the assistant is quiet.",
+    "claimed_again": "The conversation is already yours.",
+    "closed": "Closed; the assistant answers the patient again.",
+    "closed_quietly": "Closed. The patient had not been told that anyone joined, so nothing was sent.",
+    "replied": "Reply sent.",
+    "noted": "Note added.",
 }
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -107,10 +117,17 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
         with uow_factory() as uow:
             return auth.session_user(uow, request.cookies.get(SESSION_COOKIE), settings)
 
-    def to_login() -> response.HTTPResponse:
-        resp = response.redirect("/console/login")
-        resp.cookies[SESSION_COOKIE] = ""
-        resp.cookies[SESSION_COOKIE]["max-age"] = 0
+    if settings.proxies:
+        app.config.PROXIES_COUNT = settings.proxies
+
+    def to_login(request: Request) -> response.HTTPResponse:
+        """Back to sign-in, then to where the coordinator was going (a console path only)."""
+        target = request.path if request.method == "GET" and request.path.startswith("/console/") else ""
+        resp = response.redirect("/console/login" + (f"?next={_quote(target)}" if target else ""))
+        if request.cookies.get(SESSION_COOKIE):
+            resp.cookies[SESSION_COOKIE] = ""
+            resp.cookies[SESSION_COOKIE]["max-age"] = 0
+            resp.cookies[SESSION_COOKIE]["path"] = "/"
         return resp
 
     def form_ok(request: Request, user: auth.SignedIn) -> bool:
@@ -124,37 +141,41 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
     @pages.get("/login")
     async def login_page(request: Request):
         token = secrets.token_urlsafe(24)
-        resp = render("console/login.html", csrf_token=token, error=None)
+        expired = "The form expired. Please sign in again." if request.args.get("expired") else None
+        resp = render("console/login.html", csrf_token=token, error=expired,
+                      next=_safe_next(request.args.get("next")))
         _set_cookie(resp, LOGIN_CSRF_COOKIE, token, settings, path="/console/login", max_age=3600)
         return resp
 
     @pages.post("/login")
     async def login(request: Request):
         expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
-        given = request.form.get("csrf_token") or ""
-        if not expected or not hmac.compare_digest(expected, given):
-            return render("console/login.html", status=400, csrf_token=_fresh(expected),
-                          error="The form expired. Please try again.")
+        if not auth.same_secret(expected, request.form.get("csrf_token")):
+            return response.redirect("/console/login?expired=1")  # a fresh form and cookie
         username = (request.form.get("username") or "").strip()
+        target = _safe_next(request.form.get("next"))
+        ip = _client_ip(request)
         try:
             with uow_factory() as uow:
-                user = auth.authenticate(uow, username, request.form.get("password") or "",
-                                         request.ip or "unknown", settings)
+                user = auth.authenticate(uow, username, request.form.get("password") or "", ip, settings)
                 if user is None:
-                    service.audit(uow, username.lower()[:64] or "-", "login_failed", ip=request.ip)
+                    service.audit(uow, username.lower()[:64] or "-", "login_failed", ip=ip)
                     token = csrf = None
                 else:
                     token, csrf = auth.start_session(uow, user, settings)
-                    service.audit(uow, user.username, "login", ip=request.ip)
+                    service.audit(uow, user.username, "login", ip=ip)
         except auth.TooManyAttempts as exc:
-            resp = render("console/login.html", status=429, csrf_token=expected, error=str(exc))
+            resp = render("console/login.html", status=429, csrf_token=expected, error=str(exc), next=target)
             resp.headers["Retry-After"] = str(exc.retry_after)
             return resp
         if token is None:
-            return render("console/login.html", status=401, csrf_token=expected,
+            return render("console/login.html", status=401, csrf_token=expected, next=target,
                           error="The user name or the password is wrong.")
-        resp = response.redirect("/console")
-        _set_cookie(resp, SESSION_COOKIE, token, settings, path="/", max_age=settings.session_max_hours * 3600)
+        resp = response.redirect(target or "/console")
+        # Lax, not Strict: a case link in an email or chat must open signed in.
+        # Every change is a POST with a CSRF token.
+        _set_cookie(resp, SESSION_COOKIE, token, settings, path="/", max_age=settings.session_max_hours * 3600,
+                    same_site="Lax")
         return resp
 
     @pages.post("/logout")
@@ -164,7 +185,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             with uow_factory() as uow:
                 auth.end_session(uow, request.cookies.get(SESSION_COOKIE))
                 service.audit(uow, user.username, "logout")
-        return to_login()
+        return to_login(request)
 
     # ----- the queue and a case -------------------------------------------------
 
@@ -172,7 +193,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
     async def queue(request: Request):
         user = signed_in(request)
         if user is None:
-            return to_login()
+            return to_login(request)
         chosen = request.args.get("status", "active")
         if chosen not in FILTERS:
             chosen = "active"
@@ -185,52 +206,81 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
         return render("console/queue.html", user=user, rows=rows, counts=counts, chosen=chosen,
                       filters=list(FILTERS))
 
-    @pages.get("/cases/<handoff_id:int>")
-    async def case_page(request: Request, handoff_id: int):
-        user = signed_in(request)
-        if user is None:
-            return to_login()
+    async def render_case(request: Request, user: auth.SignedIn, handoff_id: int, flash: Optional[str] = None,
+                          error: Optional[str] = None, draft: str = "", status: int = 200):
         with uow_factory() as uow:
             try:
-                case = service.get_handoff(uow, handoff_id)
-            except service.HandoffNotFound as exc:
-                return render("console/error.html", status=404, user=user, message=str(exc))
+                case = service.get_handoff(uow, handoff_id) if handoff_id <= MAX_ID else None
+            except service.HandoffNotFound:
+                case = None
+            if case is None:
+                return render("console/error.html", status=404, user=user, message=f"There is no case {handoff_id}.")
             view = _row(case, _display_names(uow))
             notes = [(note.text, name, note.created_at) for note, name in service.notes(uow, case.id)]
             stored_transcript = list(case.transcript or [])
             conversation_id = case.conversation_id
             service.audit(uow, user.username, "viewed", case.id)
         live, messages = await _live_transcript(request, conversation_id, stored_transcript)
-        return render("console/case.html", user=user, case=view, notes=notes, messages=messages,
-                      live=live, flash=request.args.get("flash"))
+        return render("console/case.html", status=status, user=user, case=view, notes=notes, messages=messages,
+                      live=live, flash=flash, error=error, draft=draft)
 
-    @pages.post("/cases/<handoff_id:int>/<verb:claim|close|reply|note>")
-    async def change_case(request: Request, handoff_id: int, verb: str):
+    @pages.get("/cases/<handoff_id:int>")
+    async def case_page(request: Request, handoff_id: int):
         user = signed_in(request)
         if user is None:
-            return to_login()
+            return to_login(request)
+        return await render_case(request, user, handoff_id, flash=DONE.get(request.args.get("done", "")))
+
+    @pages.post("/cases/<handoff_id:int>/<verb:claim|close|reply|note>")
+    async def change_case(request: Request, handoff_id, verb: str):
+        handoff_id = int(handoff_id)  # the route's int type is lost when a regex segment follows
+        user = signed_in(request)
+        if user is None:
+            return to_login(request)
         if not form_ok(request, user):
             return render("console/error.html", status=403, user=user,
                           message="The form expired (CSRF check failed). Go back, reload and try again.")
+        if handoff_id > MAX_ID:
+            return render("console/error.html", status=404, user=user, message=f"There is no case {handoff_id}.")
         try:
-            flash = await CHANGES[verb](request, user, handoff_id)
-        except HandoffError as exc:
-            flash = str(exc)
-        return response.redirect(f"/console/cases/{handoff_id}?flash={_quote(flash)}")
+            done = await CHANGES[verb](request, user, handoff_id)
+        except (HandoffError, RasaUnavailable) as exc:
+            draft = request.form.get("text") or "" if verb == "reply" else ""
+            return await render_case(request, user, handoff_id, error=str(exc), draft=draft, status=409)
+        return response.redirect(f"/console/cases/{handoff_id}?done={done}")
+
+    async def tell_chat(request: Request, conversation_id: str, intent: str, user: auth.SignedIn) -> None:
+        try:
+            await request.app.ctx.rasa.trigger_intent(conversation_id, intent,
+                                                      {"coordinator_name": user.display_name})
+        except RasaUnavailable as exc:
+            log.warning("%s for %s not delivered: %s", intent, conversation_id, exc)
+            raise HandoffError("the patient's chat could not be reached just now, so nothing changed; "
+                               "please try again in a moment") from exc
 
     async def do_claim(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
         with uow_factory() as uow:
-            case = service.claim(uow, handoff_id, coordinator(uow, user))
+            case, changed = service.claim(uow, handoff_id, coordinator(uow, user))
             conversation_id = case.conversation_id
-        return await _tell_rasa(request, conversation_id, "EXTERNAL_handoff_claimed", user,
-                                "You have the conversation; the assistant is quiet.")
+        if not changed:
+            return "claimed_again"
+        try:
+            await tell_chat(request, conversation_id, "EXTERNAL_handoff_claimed", user)
+        except HandoffError:
+            with uow_factory() as uow:
+                service.release(uow, handoff_id, coordinator(uow, user))
+            raise
+        return "claimed"
 
     async def do_close(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
         with uow_factory() as uow:
-            case = service.close(uow, handoff_id, coordinator(uow, user))
-            conversation_id = case.conversation_id
-        return await _tell_rasa(request, conversation_id, "EXTERNAL_handoff_closed", user,
-                                "Closed; the assistant answers the patient again.")
+            case = service.get_handoff(uow, handoff_id)
+            conversation_id, was_claimed = case.conversation_id, case.status == "claimed"
+        if was_claimed:  # the assistant must be back before the case says so
+            await tell_chat(request, conversation_id, "EXTERNAL_handoff_closed", user)
+        with uow_factory() as uow:
+            service.close(uow, handoff_id, coordinator(uow, user))
+        return "closed" if was_claimed else "closed_quietly"
 
     async def do_reply(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
         text = service.check_reply(request.form.get("text") or "")
@@ -246,27 +296,18 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
                 conversation_id, text, {"sender": "coordinator", "name": user.display_name})
         except RasaUnavailable as exc:
             log.warning("reply to %s not delivered: %s", conversation_id, exc)
-            return f"Not sent: {exc}. Your text was: {text}"
+            raise HandoffError("the reply could not be delivered just now; it is still in the box below, "
+                               "please send it again in a moment") from exc
         with uow_factory() as uow:
             service.audit(uow, user.username, "replied", handoff_id, length=len(text))
-        return "Reply sent."
+        return "replied"
 
     async def do_note(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
         with uow_factory() as uow:
             service.add_note(uow, handoff_id, coordinator(uow, user), request.form.get("text") or "")
-        return "Note added."
+        return "noted"
 
     CHANGES = {"claim": do_claim, "close": do_close, "reply": do_reply, "note": do_note}
-
-    async def _tell_rasa(request: Request, conversation_id: str, intent: str, user: auth.SignedIn,
-                         done: str) -> str:
-        try:
-            await request.app.ctx.rasa.trigger_intent(conversation_id, intent,
-                                                      {"coordinator_name": user.display_name})
-        except RasaUnavailable as exc:
-            log.warning("%s for %s not delivered: %s", intent, conversation_id, exc)
-            return f"Saved, but the patient's chat could not be told ({exc})."
-        return done
 
     # ----- JSON API (contract §6) ----------------------------------------------
 
@@ -275,7 +316,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
         scheme, _, token = header.partition(" ")
         if not settings.api_token or scheme.lower() != "bearer" or not token:
             return None
-        return "api" if hmac.compare_digest(token.strip(), settings.api_token) else None
+        return "api" if auth.same_secret(settings.api_token, token.strip()) else None
 
     def unauthorized() -> response.HTTPResponse:
         return response.json({"error": "a valid bearer token is required"}, status=401,
@@ -287,7 +328,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             return unauthorized()
         try:
             limit = min(max(int(request.args.get("limit", 100)), 1), 500)
-            offset = max(int(request.args.get("offset", 0)), 0)
+            offset = min(max(int(request.args.get("offset", 0)), 0), MAX_ID)
         except ValueError:
             return response.json({"error": "limit and offset must be whole numbers"}, status=400)
         status = request.args.get("status")
@@ -306,9 +347,11 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             return unauthorized()
         with uow_factory() as uow:
             try:
-                case = service.get_handoff(uow, handoff_id)
-            except service.HandoffNotFound as exc:
-                return response.json({"error": str(exc)}, status=404)
+                case = service.get_handoff(uow, handoff_id) if handoff_id <= MAX_ID else None
+            except service.HandoffNotFound:
+                case = None
+            if case is None:
+                return response.json({"error": f"there is no case {handoff_id}"}, status=404)
             body = service.to_api(case, service.coordinator_names(uow))
             service.audit(uow, "api", "viewed", case.id)
         return response.json(body, headers={"Cache-Control": "no-store"})
@@ -343,21 +386,29 @@ def _row(case, names: dict[int, str]) -> dict:
     }
 
 
-def _fresh(token: str) -> str:
-    return token or secrets.token_urlsafe(24)
+def _client_ip(request: Request) -> str:
+    """The client's address: from X-Forwarded-For when FORWARDED_PROXIES says a proxy is trusted."""
+    return (request.remote_addr or request.ip or "unknown")[:64]
+
+
+def _safe_next(target: Optional[str]) -> str:
+    """A console path to go to after sign-in; anything else (another site, //host) is dropped."""
+    if target and target.startswith("/console/") and "//" not in target and "\\" not in target:
+        return target
+    return ""
 
 
 def _quote(text: str) -> str:
     from urllib.parse import quote
-    return quote(text[:300])
+    return quote(text, safe="/")
 
 
 def _set_cookie(resp: response.HTTPResponse, name: str, value: str, settings: ConsoleSettings,
-                path: str, max_age: int) -> None:
+                path: str, max_age: int, same_site: str = "Strict") -> None:
     resp.cookies[name] = value
     cookie = resp.cookies[name]
     cookie["httponly"] = True
-    cookie["samesite"] = "Strict"
+    cookie["samesite"] = same_site
     cookie["path"] = path
     cookie["max-age"] = max_age
     if settings.cookie_secure:

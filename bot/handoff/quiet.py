@@ -27,3 +27,14 @@ def assistant_stays_quiet(handoff_active: Optional[bool], latest_intent: Optiona
         return False
     intent = latest_intent or ""
     return intent not in ALWAYS_ANSWERED and not intent.startswith(EXTERNAL_PREFIX)
+
+
+def patient_text(text: Optional[str]) -> Optional[str]:
+    """A patient's message, unable to pass itself off as one of the console's signals.
+
+    Rasa reads "/intent" as that intent; "/EXTERNAL_handoff_closed" typed by a
+    patient must stay plain text, so the leading slash goes.
+    """
+    if text and text.lstrip().upper().startswith("/" + EXTERNAL_PREFIX):
+        return text.lstrip()[1:]
+    return text

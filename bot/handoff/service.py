@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 
 from bot.config import NotifySettings
 from bot.storage.db import UnitOfWork
@@ -131,18 +131,39 @@ def get_handoff(uow: UnitOfWork, handoff_id: int) -> Handoff:
     return handoff
 
 
-def claim(uow: UnitOfWork, handoff_id: int, coordinator: Coordinator) -> Handoff:
-    """An open case becomes this coordinator's; claiming one's own case again is harmless."""
+def claim(uow: UnitOfWork, handoff_id: int, coordinator: Coordinator) -> tuple[Handoff, bool]:
+    """An open case becomes this coordinator's; True when this call claimed it.
+
+    A single conditional UPDATE, so two coordinators pressing Claim together
+    cannot both get the case. Claiming one's own case again changes nothing.
+    """
+    now = utcnow()
+    changed = uow.session.execute(
+        update(Handoff).where(Handoff.id == handoff_id, Handoff.status == OPEN)
+        .values(status=CLAIMED, assigned_to=coordinator.id, claimed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
     handoff = get_handoff(uow, handoff_id)
+    uow.session.refresh(handoff)
+    if changed:
+        audit(uow, coordinator.username, "claimed", handoff.id)
+        return handoff, True
     if handoff.status == CLOSED:
         raise InvalidTransition(f"case {handoff_id} is closed")
-    if handoff.status == CLAIMED and handoff.assigned_to != coordinator.id:
+    if handoff.assigned_to != coordinator.id:
         owner = uow.session.get(Coordinator, handoff.assigned_to)
         raise InvalidTransition(f"case {handoff_id} is already with {owner.display_name if owner else 'someone'}")
-    if handoff.status == OPEN:
-        handoff.status, handoff.assigned_to, handoff.claimed_at = CLAIMED, coordinator.id, utcnow()
-        audit(uow, coordinator.username, "claimed", handoff.id)
-    return handoff
+    return handoff, False
+
+
+def release(uow: UnitOfWork, handoff_id: int, coordinator: Coordinator) -> None:
+    """Undo a claim whose news could not reach the patient's chat, so it can be tried again."""
+    uow.session.execute(
+        update(Handoff).where(Handoff.id == handoff_id, Handoff.status == CLAIMED,
+                              Handoff.assigned_to == coordinator.id)
+        .values(status=OPEN, assigned_to=None, claimed_at=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+    audit(uow, coordinator.username, "released", handoff_id, why="the chat could not be told")
 
 
 def close(uow: UnitOfWork, handoff_id: int, coordinator: Coordinator) -> Handoff:

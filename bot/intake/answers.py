@@ -17,6 +17,8 @@ from bot.intake.flow import PROFILE_FIELDS, UNKNOWN
 INTERRUPTIONS = frozenset({
     "faq", "emergency", "self_harm", "stop_intake", "human_handoff", "bot_challenge",
     "goodbye", "ask_capabilities", "greet", "thank", "check_eligibility", "ask_another",
+    # The console's signals: a coordinator took or handed back the conversation.
+    "EXTERNAL_handoff_claimed", "EXTERNAL_handoff_closed",
 })
 DONT_KNOW = frozenset({"dont_know", "skip_question"})
 # Free text that is only read as the answer to its own question ("Jordan"

@@ -20,6 +20,12 @@ def _bubbles(text: str) -> list[str]:
     return parts or [text.strip()]
 
 
+def _is_console_signal(event: dict) -> bool:
+    """The console's trigger_intent events (EXTERNAL_...) are stored as user events; no one said them."""
+    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+    return bool((event.get("metadata") or {}).get("is_external")) or intent.startswith("EXTERNAL_")
+
+
 def _shown_user_text(text: str, offered: list[dict]) -> str | None:
     """What the patient saw themselves say: a button's title, or their own words."""
     for button in offered:
@@ -48,6 +54,8 @@ def transcript(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     offered_at: int | None = None
     for event in events:
         kind = event.get("event")
+        if kind == "user" and _is_console_signal(event):
+            continue
         if kind == "user":
             shown = _shown_user_text(str(event.get("text") or ""), offered)
             offered, offered_at = [], None

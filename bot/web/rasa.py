@@ -12,6 +12,7 @@ and an id that could not travel raw is refused.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 from typing import Any, Optional
 
 import aiohttp
@@ -34,7 +35,7 @@ class RasaClient:
     def _url(self, conversation_id: str, tail: str, **params: str) -> URL:
         if not conversation_id or _UNSAFE_IN_PATH.search(conversation_id):
             raise RasaUnavailable(f"conversation id {conversation_id!r} cannot be addressed")
-        query = "&".join(f"{k}={v}" for k, v in {"token": self.token, **params}.items())
+        query = urlencode({"token": self.token, **params})
         return URL(f"{self.base_url}/conversations/{conversation_id}/{tail}?{query}", encoded=True)
 
     async def _call(self, method: str, url: URL, body: Optional[Any] = None) -> Any:

@@ -37,15 +37,23 @@ def chromium(tmp_path_factory):
     driver.quit()
 
 
+def clean_slate(driver, web_url: str) -> None:
+    """Desktop size, online, one window, no stored conversation on this origin."""
+    for handle in driver.window_handles[1:]:
+        driver.switch_to.window(handle)
+        driver.close()
+    driver.switch_to.window(driver.window_handles[0])
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    driver.get(f"{web_url}/privacy")
+    driver.execute_script("window.localStorage.clear()")
+
+
 @pytest.fixture
 def browser(chromium, assistant):
-    """The browser with a clean slate: desktop size, no stored conversation."""
-    chromium.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    chromium.execute_cdp_cmd("Network.enable", {})
-    chromium.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
-    chromium.get(f"{assistant.web_url}/privacy")
-    chromium.execute_script("window.localStorage.clear()")
+    clean_slate(chromium, assistant.web_url)
     return chromium
 
 

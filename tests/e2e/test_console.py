@@ -14,7 +14,7 @@ from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import start_assistant, stop_assistant
-from tests.e2e.conftest import ARTEFACTS, ChatPage
+from tests.e2e.conftest import ARTEFACTS, ChatPage, clean_slate
 from tests.helpers import ROOT, response_texts
 
 pytestmark = pytest.mark.servers
@@ -69,10 +69,8 @@ def say_and_wait(chat: ChatPage, text: str, expect: str | None) -> None:
 
 def test_a_patient_is_handed_to_a_coordinator_and_back(chromium, fresh):
     driver = chromium
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    clean_slate(driver, fresh.web_url)
     driver.get(f"{fresh.web_url}/chat")
-    driver.execute_script("localStorage.clear()")
-    driver.refresh()
     chat = ChatPage(driver)
     chat.wait_for_text(response_texts("utter_greet")[0][:40])
     chat.wait(chat.settled, "the greeting")

@@ -158,7 +158,8 @@ def test_a_new_case_notifies_the_team_by_webhook_and_email_without_health_detail
 # ----- the JSON API ------------------------------------------------------------------
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"},
-                                     {"Authorization": f"bearer{CONSOLE_API_TOKEN}"}])
+                                     {"Authorization": f"bearer{CONSOLE_API_TOKEN}"},
+                                     {"Authorization": "Bearer \u00e9t\u00e9".encode().decode("latin-1")}])
 def test_the_api_answers_nothing_without_the_token(assistant, headers):
     for path in ("/api/handoffs", "/api/handoffs/1"):
         status, body = http("GET", assistant.web_url + path, headers=headers)
@@ -180,6 +181,8 @@ def test_the_api_lists_newest_first_with_the_contract_fields(assistant):
     one = http("GET", f"{assistant.web_url}/api/handoffs/{body[0]['id']}", headers=auth)[1]
     assert one["id"] == body[0]["id"]
     assert http("GET", f"{assistant.web_url}/api/handoffs/999999", headers=auth)[0] == 404
+    assert http("GET", f"{assistant.web_url}/api/handoffs/99999999999999999999", headers=auth)[0] == 404
+    assert http("GET", f"{assistant.web_url}/api/handoffs?offset=99999999999999999999", headers=auth)[0] == 200
     assert http("GET", f"{assistant.web_url}/api/handoffs?limit=abc", headers=auth)[0] == 400
     assert http("GET", f"{assistant.web_url}/api/handoffs?status=lost", headers=auth)[0] == 400
 
@@ -226,7 +229,7 @@ def test_console_pages_need_a_sign_in(assistant):
     browser = Browser(assistant.web_url)
     for path in ("/console", "/console/cases/1"):
         status, url, html = browser.request(path)
-        assert url.endswith("/console/login") and "Sign in" in html
+        assert "/console/login" in url and "Sign in" in html
 
 
 def test_a_wrong_password_is_refused_and_repeated_failures_are_slowed(assistant, coordinator):
@@ -240,8 +243,9 @@ def test_a_wrong_password_is_refused_and_repeated_failures_are_slowed(assistant,
 
 def test_a_login_without_its_form_token_is_refused(assistant, coordinator):
     browser = Browser(assistant.web_url)
-    status, _, _ = browser.request("/console/login", {"username": coordinator, "password": PASSWORD})
-    assert status == 400
+    status, url, page = browser.request("/console/login", {"username": coordinator, "password": PASSWORD})
+    assert url.endswith("/console/login?expired=1") and "expired" in page
+    assert not any(cookie.name == "cik_console" for cookie in browser.jar)
 
 
 def test_the_coordinator_works_a_case_from_queue_to_close(assistant, coordinator):
@@ -293,3 +297,47 @@ def test_signing_out_ends_the_session(assistant, coordinator):
     browser.request("/console/logout", {"csrf_token": browser.csrf(queue)})
     _, url, _ = browser.request("/console")
     assert url.endswith("/console/login")
+
+
+def test_a_case_link_from_a_notification_opens_after_sign_in(assistant, coordinator):
+    sender = new_sender()
+    assistant.say(sender, "talk to a human")
+    [case] = handoffs(assistant, sender)
+    browser = Browser(assistant.web_url)
+    _, url, page = browser.request(f"/console/cases/{case['id']}")
+    assert "/console/login?next=/console/cases/" in url
+    assert 'name="next" value="/console/cases/%d"' % case["id"] in page
+    status, url, page = browser.request("/console/login", {
+        "csrf_token": browser.csrf(page), "username": coordinator, "password": PASSWORD,
+        "next": f"/console/cases/{case['id']}"})
+    assert url.endswith(f"/console/cases/{case['id']}") and f"Case {case['id']}" in page
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/console/", "/console/..//x"])
+def test_sign_in_never_sends_the_coordinator_to_another_site(assistant, coordinator, target):
+    browser = Browser(assistant.web_url)
+    _, _, page = browser.request("/console/login")
+    _, url, _ = browser.request("/console/login", {"csrf_token": browser.csrf(page), "username": coordinator,
+                                                   "password": PASSWORD, "next": target})
+    assert url == f"{assistant.web_url}/console"
+
+
+def test_odd_tokens_and_ids_get_clear_refusals_not_errors(assistant, coordinator):
+    browser = Browser(assistant.web_url)
+    browser.login(coordinator, PASSWORD)
+    assert browser.request("/console/cases/99999999999999999999")[0] == 404
+    assert browser.request("/console/cases/1/claim", {"csrf_token": "\u00e9"})[0] == 403
+    status, url, page = browser.request("/console/login", {"csrf_token": "\u00e9", "username": "x", "password": "y"})
+    assert url.endswith("/console/login?expired=1") and "expired" in page
+
+
+def test_closing_a_case_nobody_claimed_tells_the_patient_nothing(assistant, coordinator):
+    sender = new_sender()
+    assistant.say(sender, "talk to a human")
+    [case] = handoffs(assistant, sender)
+    browser = Browser(assistant.web_url)
+    _, _, queue = browser.login(coordinator, PASSWORD)
+    _, _, page = browser.request(f"/console/cases/{case['id']}/close", {"csrf_token": browser.csrf(queue)})
+    assert "nothing was sent" in page
+    bots = [e for e in tracker(assistant, sender)["events"] if e["event"] == "bot"]
+    assert not any("handed the conversation back" in (e.get("text") or "") for e in bots)

@@ -18,7 +18,8 @@ def test_free_text_intake_ends_with_the_result_in_the_database(assistant):
     say = lambda message: texts(assistant.say(sender, message))  # noqa: E731
 
     # Details given before the intake are used after consent, not stored before it.
-    say("my dad has stage 3b squamous lung cancer, he is on chemo and radiation together")
+    offer = say("my dad has stage 3b squamous lung cancer, he is on chemo and radiation together")
+    assert offer == [response_texts("utter_offer_intake")[0]], "details alone get thanks and an offer"
     assert say("could cik fit his case?")[0] == response_texts("utter_ask_consent")[0]
     engine = create_engine(assistant.database_url)
     with engine.connect() as db:

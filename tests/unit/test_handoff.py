@@ -103,14 +103,27 @@ def test_claim_then_close_records_who_and_when(uow):
     with uow() as work:
         case_id = service.open_handoff(work, request(), NOTIFY_OFF, CONSOLE)[0].id
     with uow() as work:
-        case = service.claim(work, case_id, as_user(work, anna))
-        assert case.status == "claimed" and case.assigned_to == anna and case.claimed_at
+        case, changed = service.claim(work, case_id, as_user(work, anna))
+        assert changed and case.status == "claimed" and case.assigned_to == anna and case.claimed_at
+    with uow() as work:
+        assert service.claim(work, case_id, as_user(work, anna))[1] is False, "claiming again changes nothing"
     with uow() as work:
         case = service.close(work, case_id, as_user(work, anna))
         assert case.status == "closed" and case.closed_at
     with uow() as work:
         actions = [a.action for a in work.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
         assert actions == ["opened", "claimed", "closed"]
+
+
+def test_a_released_claim_can_be_claimed_again(uow):
+    anna, bob = coordinator(uow, "anna"), coordinator(uow, "bob")
+    with uow() as work:
+        case_id = service.open_handoff(work, request(), NOTIFY_OFF, CONSOLE)[0].id
+        service.claim(work, case_id, as_user(work, anna))
+        service.release(work, case_id, as_user(work, anna))
+    with uow() as work:
+        case, changed = service.claim(work, case_id, as_user(work, bob))
+        assert changed and case.assigned_to == bob
 
 
 def test_a_case_cannot_be_taken_from_a_colleague_or_closed_twice(uow):
@@ -249,3 +262,10 @@ def test_an_unreadable_spool_file_is_set_aside_not_retried_forever(uow, tmp_path
     (tmp_path / "junk.json").write_text("{not json")
     assert spool.replay(requests.store_request, uow, tmp_path) == 0
     assert spool.pending(tmp_path) == [] and (tmp_path / "junk.bad").exists()
+
+
+def test_a_file_the_database_refuses_does_not_hold_up_the_others(uow, tmp_path):
+    spool.write({"conversation_id": "x", "channel": "rest", "reason": "no such reason"}, tmp_path)
+    spool.write(request("good").to_json(), tmp_path)
+    assert spool.replay(requests.store_request, uow, tmp_path) == 1
+    assert len(list(tmp_path.glob("*.bad"))) == 1 and spool.pending(tmp_path) == []

@@ -68,3 +68,10 @@ def test_a_coordinators_message_is_marked_as_theirs():
 ])
 def test_odd_events_do_not_break_the_history(event):
     transcript([event])
+
+
+def test_the_consoles_signals_are_not_shown_as_the_patients_words():
+    signal = {"event": "user", "text": "EXTERNAL: EXTERNAL_handoff_claimed", "metadata": {"is_external": True},
+              "parse_data": {"intent": {"name": "EXTERNAL_handoff_claimed"}}}
+    messages = transcript([user("hello"), signal, bot("Anna has joined.")])
+    assert [m["text"] for m in messages] == ["hello", "Anna has joined."]
