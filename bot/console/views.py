@@ -209,10 +209,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
     async def render_case(request: Request, user: auth.SignedIn, handoff_id: int, flash: Optional[str] = None,
                           error: Optional[str] = None, draft: str = "", status: int = 200):
         with uow_factory() as uow:
-            try:
-                case = service.get_handoff(uow, handoff_id) if handoff_id <= MAX_ID else None
-            except service.HandoffNotFound:
-                case = None
+            case = _find_case(uow, handoff_id)
             if case is None:
                 return render("console/error.html", status=404, user=user, message=f"There is no case {handoff_id}.")
             view = _row(case, _display_names(uow))
@@ -346,10 +343,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
         if api_caller(request) is None:
             return unauthorized()
         with uow_factory() as uow:
-            try:
-                case = service.get_handoff(uow, handoff_id) if handoff_id <= MAX_ID else None
-            except service.HandoffNotFound:
-                case = None
+            case = _find_case(uow, handoff_id)
             if case is None:
                 return response.json({"error": f"there is no case {handoff_id}"}, status=404)
             body = service.to_api(case, service.coordinator_names(uow))
@@ -367,6 +361,16 @@ async def _live_transcript(request: Request, conversation_id: str, stored: list)
     except RasaUnavailable as exc:
         log.warning("live transcript of %s unavailable: %s", conversation_id, exc)
         return False, stored
+
+
+def _find_case(uow: UnitOfWork, handoff_id: int):
+    """The case, or None for an unknown id (or one too big for the database)."""
+    if handoff_id > MAX_ID:
+        return None
+    try:
+        return service.get_handoff(uow, handoff_id)
+    except service.HandoffNotFound:
+        return None
 
 
 def _display_names(uow: UnitOfWork) -> dict[int, str]:

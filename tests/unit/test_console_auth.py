@@ -10,22 +10,12 @@ import pytest
 
 from bot.config import load_console_settings
 from bot.console import auth
-from bot.storage import UnitOfWork, make_engine, make_session_factory, metadata
 from bot.storage.models import utcnow
 from tests.helpers import ROOT
 
 SETTINGS = replace(load_console_settings(), session_idle_minutes=30, session_max_hours=12,
                    login_max_failures=3, login_window_minutes=15)
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def uow():
-    engine = make_engine("sqlite://")
-    metadata.create_all(engine)
-    factory = make_session_factory(engine)
-    yield lambda: UnitOfWork(factory)
-    engine.dispose()
 
 
 @pytest.fixture

@@ -10,22 +10,12 @@ from bot.config import load_notify_settings
 from bot.handoff import requests, service, spool, triggers
 from bot.handoff.quiet import assistant_stays_quiet
 from bot.handoff.service import HandoffError, HandoffRequest, InvalidTransition
-from bot.storage import UnitOfWork, make_engine, make_session_factory, metadata
 from bot.storage.models import AuditEntry, Coordinator, Handoff, Notification
 
 NOTIFY_OFF = replace(load_notify_settings(), webhook_url="", smtp_host="")
 NOTIFY_WEBHOOK = replace(NOTIFY_OFF, webhook_url="http://127.0.0.1:9/hook")
 CONSOLE = "http://console.test"
 PROFILE = {"diagnosis": "nsclc", "histology": "squamous", "stage": "IIIB"}
-
-
-@pytest.fixture
-def uow():
-    engine = make_engine("sqlite://")
-    metadata.create_all(engine)
-    factory = make_session_factory(engine)
-    yield lambda: UnitOfWork(factory)
-    engine.dispose()
 
 
 def request(cid="conv-1", reason="patient_request", **kw) -> HandoffRequest:

@@ -33,7 +33,7 @@ from bot.handoff.notifications import (
     list_pending,
     send_webhook,
 )
-from bot.storage import UnitOfWork, make_engine, make_session_factory, metadata
+from bot.storage import UnitOfWork, make_engine, make_session_factory
 from bot.storage.migrate import upgrade
 from bot.storage.models import Handoff, Notification, utcnow
 from tests.helpers import ROOT, free_port
@@ -77,14 +77,6 @@ def handoff(**changes) -> Handoff:
                   transcript=TRANSCRIPT, created_at=NOW, updated_at=NOW)
     fields.update(changes)
     return Handoff(**fields)
-
-
-@pytest.fixture
-def session_factory():
-    engine = make_engine("sqlite://")
-    metadata.create_all(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

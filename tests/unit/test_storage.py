@@ -24,9 +24,7 @@ from bot.storage import (
     get_intake,
     list_intakes,
     make_engine,
-    make_session_factory,
     mark_status,
-    metadata,
     record_consent,
     save_fields,
     save_result,
@@ -53,20 +51,6 @@ VALUES = {
     "contact_email": "ann@example.org",
     "contact_phone": "+254 700 000 000",
 }
-
-
-@pytest.fixture
-def session_factory():
-    engine = make_engine("sqlite://")
-    metadata.create_all(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def uow(session_factory):
-    """A factory of fresh units of work on one in-memory database."""
-    return lambda: UnitOfWork(session_factory)
 
 
 def consented(uow, cid=CID, at=AT):
