@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Callable, Optional
 
@@ -105,6 +106,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
                      uow_factory: Callable[[], UnitOfWork] = UnitOfWork) -> None:
     """Add the console pages and the JSON API to the web app."""
     pages = Blueprint("console", url_prefix="/console")
+    sent_replies: OrderedDict[str, None] = OrderedDict()  # reply form ids already sent (double clicks)
     api = Blueprint("console_api", url_prefix="/api")
     templates.filters["humanize"] = humanize
     templates.filters["ago"] = ago
@@ -219,7 +221,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             service.audit(uow, user.username, "viewed", case.id)
         live, messages = await _live_transcript(request, conversation_id, stored_transcript)
         return render("console/case.html", status=status, user=user, case=view, notes=notes, messages=messages,
-                      live=live, flash=flash, error=error, draft=draft)
+                      live=live, flash=flash, error=error, draft=draft, reply_id=secrets.token_urlsafe(16))
 
     @pages.get("/cases/<handoff_id:int>")
     async def case_page(request: Request, handoff_id: int):
@@ -281,6 +283,9 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
 
     async def do_reply(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
         text = service.check_reply(request.form.get("text") or "")
+        reply_id = (request.form.get("reply_id") or "")[:64]
+        if reply_id and reply_id in sent_replies:
+            return "replied"  # the same form sent twice (a double click): the patient gets it once
         with uow_factory() as uow:
             case = service.get_handoff(uow, handoff_id)
             if case.status == CLOSED:
@@ -295,6 +300,10 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             log.warning("reply to %s not delivered: %s", conversation_id, exc)
             raise HandoffError("the reply could not be delivered just now; it is still in the box below, "
                                "please send it again in a moment") from exc
+        if reply_id:
+            sent_replies[reply_id] = None
+            while len(sent_replies) > 10_000:
+                sent_replies.popitem(last=False)
         with uow_factory() as uow:
             service.audit(uow, user.username, "replied", handoff_id, length=len(text))
         return "replied"
