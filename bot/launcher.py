@@ -183,6 +183,8 @@ class Launcher:
             "CIK lung-cancer assistant is running.",
             f"  Chat in a browser: http://127.0.0.1:{s.web_port}/chat"
             f"   (embed it: http://127.0.0.1:{s.web_port}/embed)",
+            f"  Coordinators:      http://127.0.0.1:{s.web_port}/console"
+            "   (add one: .venv/bin/python -m bot.console create-user NAME --name \"Full Name\")",
             f"  Chat (REST):      POST http://127.0.0.1:{s.rasa_port}/webhooks/rest/webhook"
             '  {"sender": "me", "message": "hello"}',
             f"  Chat (socket.io): http://127.0.0.1:{s.rasa_port}/socket.io",
