@@ -5,6 +5,7 @@ patient hears that it is done; the answer says honestly how it went.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import constants as c
+from actions.intake import channel_of
 from bot.config import load_handoff_settings, load_settings
 from bot.eligibility import ProfileError, evaluate
 from bot.handoff import requests, triggers
@@ -19,10 +21,6 @@ from bot.handoff.quiet import SLOT_HANDOFF_ACTIVE
 from bot.handoff.service import HandoffRequest
 from bot.intake import profile_from_slots
 from bot.web.history import transcript
-
-
-def _channel(tracker: Tracker) -> Text:
-    return (tracker.get_latest_input_channel() or "unknown").strip() or "unknown"
 
 
 def handoff_request(tracker: Tracker, reason: Text) -> HandoffRequest:
@@ -36,7 +34,7 @@ def handoff_request(tracker: Tracker, reason: Text) -> HandoffRequest:
             eligibility = evaluate(clinical).to_dict() if clinical else None
         except ProfileError:  # the coordinator still gets the answers and the transcript
             eligibility = None
-    return HandoffRequest(conversation_id=tracker.sender_id, channel=_channel(tracker), reason=reason,
+    return HandoffRequest(conversation_id=tracker.sender_id, channel=channel_of(tracker), reason=reason,
                           profile=profile, eligibility=eligibility, transcript=transcript(tracker.events))
 
 
@@ -89,19 +87,31 @@ def _coordinator_name(tracker: Tracker) -> Text:
     return names[0] if names else "A coordinator"
 
 
-class ActionCoordinatorJoined(Action):
+class _CoordinatorSignal(Action, ABC):
+    """The console's signal: tell the patient, and switch the assistant's quiet mode.
+
+    Abstract, so that rasa-sdk registers only the two concrete actions.
+    """
+
+    response: Text
+    quiet: bool
+
+    @property
+    @abstractmethod
+    def action_name(self) -> Text:
+        """The action's name in the domain."""
+
     def name(self) -> Text:
-        return c.ACTION_COORDINATOR_JOINED
+        return self.action_name
 
     def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
-        dispatcher.utter_message(response=c.UTTER_COORDINATOR_JOINED, coordinator_name=_coordinator_name(tracker))
-        return [SlotSet(SLOT_HANDOFF_ACTIVE, True)]
+        dispatcher.utter_message(response=self.response, coordinator_name=_coordinator_name(tracker))
+        return [SlotSet(SLOT_HANDOFF_ACTIVE, self.quiet)]
 
 
-class ActionCoordinatorLeft(Action):
-    def name(self) -> Text:
-        return c.ACTION_COORDINATOR_LEFT
+class ActionCoordinatorJoined(_CoordinatorSignal):
+    action_name, response, quiet = c.ACTION_COORDINATOR_JOINED, c.UTTER_COORDINATOR_JOINED, True
 
-    def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
-        dispatcher.utter_message(response=c.UTTER_COORDINATOR_LEFT, coordinator_name=_coordinator_name(tracker))
-        return [SlotSet(SLOT_HANDOFF_ACTIVE, False)]
+
+class ActionCoordinatorLeft(_CoordinatorSignal):
+    action_name, response, quiet = c.ACTION_COORDINATOR_LEFT, c.UTTER_COORDINATOR_LEFT, False

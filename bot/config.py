@@ -16,6 +16,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'cik.db'}"
 
 
+def _read_env_file(env_file: Path | None = None) -> None:
+    """Fill what the environment lacks from `.env` (the environment always wins)."""
+    load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -53,7 +58,7 @@ class Settings:
 
 def load_settings(env_file: Path | None = None) -> Settings:
     """Read the settings; a `.env` file fills only what the environment lacks."""
-    load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
+    _read_env_file(env_file)
     return Settings(
         rasa_port=_int("RASA_PORT", 5005),
         action_port=_int("ACTION_PORT", 5055),
@@ -131,7 +136,7 @@ class NotifySettings:
 
 
 def load_handoff_settings() -> HandoffSettings:
-    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    _read_env_file()
     return HandoffSettings(
         office_hours=_text("OFFICE_HOURS", "Monday to Friday, 9:00 to 17:00"),
         response_time=_text("RESPONSE_TIME", "within one working day"),
@@ -139,7 +144,7 @@ def load_handoff_settings() -> HandoffSettings:
 
 
 def load_console_settings() -> ConsoleSettings:
-    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    _read_env_file()
     public_url = _text("CONSOLE_PUBLIC_URL", f"http://127.0.0.1:{_int('WEB_PORT', 8080)}").rstrip("/")
     return ConsoleSettings(
         api_token=_text("CONSOLE_API_TOKEN"),
@@ -154,7 +159,7 @@ def load_console_settings() -> ConsoleSettings:
 
 
 def load_notify_settings() -> NotifySettings:
-    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    _read_env_file()
     return NotifySettings(
         webhook_url=_text("NOTIFY_WEBHOOK_URL"),
         smtp_host=_text("SMTP_HOST"),

@@ -15,6 +15,7 @@ import secrets
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Callable, Optional
+from urllib.parse import quote
 
 from jinja2 import Environment
 from sanic import Blueprint, response
@@ -201,7 +202,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             chosen = "active"
         with uow_factory() as uow:
             cases = service.queue(uow, FILTERS[chosen])
-            names = _display_names(uow)
+            names = service.coordinator_names(uow, "display_name")
             rows = [_row(case, names) for case in cases]
             counts = service.counts(uow)
             service.audit(uow, user.username, "viewed_queue", filter=chosen)
@@ -214,7 +215,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             case = _find_case(uow, handoff_id)
             if case is None:
                 return render("console/error.html", status=404, user=user, message=f"There is no case {handoff_id}.")
-            view = _row(case, _display_names(uow))
+            view = _row(case, service.coordinator_names(uow, "display_name"))
             notes = [(note.text, name, note.created_at) for note, name in service.notes(uow, case.id)]
             stored_transcript = list(case.transcript or [])
             conversation_id = case.conversation_id
@@ -382,11 +383,6 @@ def _find_case(uow: UnitOfWork, handoff_id: int):
         return None
 
 
-def _display_names(uow: UnitOfWork) -> dict[int, str]:
-    from sqlalchemy import select
-    return dict(uow.session.execute(select(Coordinator.id, Coordinator.display_name)).all())
-
-
 def _row(case, names: dict[int, str]) -> dict:
     eligibility = case.eligibility or {}
     return {
@@ -412,7 +408,6 @@ def _safe_next(target: Optional[str]) -> str:
 
 
 def _quote(text: str) -> str:
-    from urllib.parse import quote
     return quote(text, safe="/")
 
 

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Optional, Sequence
 from sqlalchemy import case, func, select, update
 
 from bot.config import NotifySettings
+from bot.handoff.notifications import build_notifications
 from bot.storage.db import UnitOfWork
 from bot.storage.models import (
     CLAIMED,
@@ -99,8 +100,6 @@ def open_handoff(uow: UnitOfWork, request: HandoffRequest, notify: NotifySetting
     New handoffs, and handoffs that just became urgent, get notifications in
     the same transaction (the outbox).
     """
-    from bot.handoff.notifications import build_notifications
-
     handoff = active_handoff(uow, request.conversation_id)
     created = handoff is None
     if created:
@@ -260,5 +259,6 @@ def to_api(handoff: Handoff, coordinators: dict[int, str] | None = None,
     }
 
 
-def coordinator_names(uow: UnitOfWork) -> dict[int, str]:
-    return dict(uow.session.execute(select(Coordinator.id, Coordinator.username)).all())
+def coordinator_names(uow: UnitOfWork, attribute: str = "username") -> dict[int, str]:
+    """Coordinator id -> user name (for the API) or display name (for people)."""
+    return dict(uow.session.execute(select(Coordinator.id, getattr(Coordinator, attribute))).all())

@@ -10,7 +10,7 @@ import logging
 import sys
 
 from bot.config import load_console_settings, load_notify_settings, load_settings
-from bot.web.app import SOCKET_IO_CLIENT, WebConfig, create_app
+from bot.web.app import SOCKET_IO_CLIENT, create_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {SOCKET_IO_CLIENT} is missing; `make run` installs it (npm ci)", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(WebConfig.from_settings(settings, settings.rasa_api_token), load_console_settings(),
+    app = create_app(settings, load_console_settings(),
                      load_notify_settings())
     app.run(host=args.host, port=args.port, access_log=False, motd=False)
     return 0

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +30,10 @@ from sanic.request import Request
 
 from bot.config import PROJECT_ROOT, ConsoleSettings, NotifySettings, Settings
 from bot.console.views import register_console
+from bot.handoff import spool
+from bot.handoff.notifications import Dispatcher
+from bot.handoff.requests import store_request
+from bot.storage.db import UnitOfWork, default_session_factory
 from bot.web.history import transcript
 from bot.web.rasa import RasaClient, RasaUnavailable
 
@@ -44,21 +47,7 @@ SOCKET_IO_CLIENT = PROJECT_ROOT / "web" / "node_modules" / "socket.io-client" / 
 CONVERSATION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-@dataclass(frozen=True)
-class WebConfig:
-    rasa_url: str           # loopback address of the Rasa server
-    rasa_token: str         # its HTTP API token
-    rasa_public_url: str    # what browsers use for socket.io; "" = this host, RASA_PORT
-    rasa_port: int
-    team_contact: str
-
-    @classmethod
-    def from_settings(cls, settings: Settings, token: str) -> "WebConfig":
-        return cls(settings.rasa_url, token, settings.rasa_public_url, settings.rasa_port,
-                   settings.team_contact)
-
-
-def public_rasa_url(config: WebConfig, request: Request) -> str:
+def public_rasa_url(config: Settings, request: Request) -> str:
     """The socket.io server as a browser on this page can reach it."""
     if config.rasa_public_url:
         return config.rasa_public_url
@@ -85,17 +74,12 @@ def content_security_policy(rasa_url: str) -> str:
 
 def outbox_dispatcher(notify: NotifySettings, console_url: str):
     """The background loop: import spooled handoffs, then send the notifications that are due."""
-    from bot.handoff import spool
-    from bot.handoff.notifications import Dispatcher
-    from bot.handoff.requests import store_request
-    from bot.storage.db import UnitOfWork, default_session_factory
-
     factory = default_session_factory()
     return Dispatcher(factory, notify,
                       before_dispatch=lambda: spool.replay(store_request, lambda: UnitOfWork(factory)))
 
 
-def create_app(config: WebConfig, console: ConsoleSettings, notify: NotifySettings | None = None,
+def create_app(config: Settings, console: ConsoleSettings, notify: NotifySettings | None = None,
                name: str = "cik_web") -> Sanic:
     """The web app; with `notify`, it also works the notification outbox in the background."""
     app = Sanic(name)
@@ -113,7 +97,7 @@ def create_app(config: WebConfig, console: ConsoleSettings, notify: NotifySettin
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:
         app_.ctx.http = aiohttp.ClientSession()
-        app_.ctx.rasa = RasaClient(config.rasa_url, config.rasa_token, app_.ctx.http)
+        app_.ctx.rasa = RasaClient(config.rasa_url, config.rasa_api_token, app_.ctx.http)
 
     @app.listener("after_server_start")
     async def start_outbox(app_: Sanic, _loop) -> None:
