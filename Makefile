@@ -14,7 +14,10 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install browser model run test test-python test-validate test-stories test-nlu bench lock clean
+# The sentence encoder (bot/understanding): pinned weights converted to ONNX once.
+ENCODER := models/encoder/manifest.json
+
+.PHONY: help install browser encoder model run test test-python test-validate test-stories test-nlu bench lock clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant"
@@ -39,7 +42,12 @@ install: $(STAMP) $(WEB_STAMP)
 browser:
 	@scripts/ensure-chromium
 
-model: install
+$(ENCODER): $(STAMP) bot/understanding/encoder.lock.json bot/understanding/build.py
+	$(PY) -m bot.understanding.build
+
+encoder: install $(ENCODER)
+
+model: install $(ENCODER)
 	@$(PY) scripts/train_if_changed.py
 
 run: model

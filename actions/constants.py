@@ -6,8 +6,6 @@ ACTION_NOT_UNDERSTOOD = "action_not_understood"
 ACTION_COORDINATOR_JOINED = "action_coordinator_joined"
 ACTION_COORDINATOR_LEFT = "action_coordinator_left"
 
-SLOT_CIK_CONTEXT = "cik_context"
-
 RETRIEVAL_INTENT = "faq"
 UTTER_HANDOFF_DONE = "utter_handoff_done"
 UTTER_HANDOFF_ALREADY = "utter_handoff_already"
@@ -19,6 +17,9 @@ UTTER_COORDINATOR_JOINED = "utter_coordinator_joined"
 UTTER_COORDINATOR_LEFT = "utter_coordinator_left"
 UTTER_NEXT_STEPS = "utter_next_steps"
 UTTER_NOT_SURE = "utter_not_sure"
+UTTER_ASK_WHICH = "utter_ask_which"
+UTTER_ASK_WHICH_ONE = "utter_ask_which_one"
+ASK_ANOTHER = "ask_another"
 
 FORM_INTAKE = "intake_form"
 ACTION_VALIDATE_INTAKE = "validate_intake_form"
@@ -39,6 +40,18 @@ UTTER_CONSENT_DECLINED = "utter_consent_declined"
 UTTER_WHAT_TO_CHANGE = "utter_what_to_change"
 UTTER_CHANGE_NOT_UNDERSTOOD = "utter_change_not_understood"
 UTTER_REASK_OFFER = "utter_reask_offer"
+UTTER_REASK_OFFER_YES_NO = "utter_reask_offer_yes_no"
+SLOT_REASKED = "intake_reasked"
+# Questions answered with yes or no: never skipped.
+YES_NO_FIELDS = frozenset({"consent", "confirmed"})
+# The responses that ask each yes/no question (the question, its re-asks).
+YES_NO_QUESTIONS = {
+    "consent": frozenset({"utter_ask_consent", "utter_invalid_consent", "utter_reask_offer_yes_no"}),
+    "confirmed": frozenset({"utter_intake_summary", "utter_invalid_confirmed", "utter_reask_offer_yes_no",
+                           "utter_what_to_change", "utter_change_not_understood"}),
+}
+# Where a question's buttons are, when not in utter_ask_<field>.
+QUESTION_RESPONSE = {"confirmed": "utter_intake_summary"}
 UTTER_INVALID_PREFIX = "utter_invalid_"
 
 # Re-ask this many times, then offer to skip or talk to a coordinator.

@@ -20,6 +20,7 @@ from bot.handoff import requests, triggers
 from bot.handoff.quiet import SLOT_HANDOFF_ACTIVE
 from bot.handoff.service import HandoffRequest
 from bot.intake import profile_from_slots
+from bot.understanding import clarifying_buttons
 from bot.web.history import transcript
 
 
@@ -64,16 +65,26 @@ class ActionHandoff(Action):
     def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
         latest = (tracker.latest_message.get("intent") or {}).get("name")
         hand_over(dispatcher, tracker, triggers.reason_for(latest, tracker.events))
-        return [SlotSet(c.SLOT_CIK_CONTEXT, True)]
+        return []
 
 
 class ActionNotUnderstood(Action):
-    """"Not sure" once; the second time in a row, a person reads the conversation."""
+    """Unsure which question was meant: ask, with the closest ones as buttons.
+    Not understood: "not sure" once; the second time in a row, a person reads
+    the conversation."""
 
     def name(self) -> Text:
         return c.ACTION_NOT_UNDERSTOOD
 
     def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
+        understanding = tracker.latest_message.get("understanding") or {}
+        if understanding.get("decision") == "ask":
+            buttons = clarifying_buttons(understanding.get("choices") or [])
+            if buttons:
+                response = c.UTTER_ASK_WHICH if len(buttons) > 1 else c.UTTER_ASK_WHICH_ONE
+                dispatcher.utter_message(response=response,
+                                         buttons=buttons + clarifying_buttons([c.ASK_ANOTHER]))
+                return []
         if not triggers.misunderstood_twice(tracker.events):
             dispatcher.utter_message(response=c.UTTER_NOT_SURE)
             return []

@@ -5,6 +5,7 @@ eligibility engine in `bot.eligibility`, storage in `bot.storage`.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -16,6 +17,7 @@ from actions import constants as c
 from bot.eligibility import evaluate
 from bot.intake import (CONSENT_VERSION, PROFILE_FIELDS, Turn, interpret, next_questions,
                         profile_from_slots)
+from bot.intake.flow import FORM_SLOTS, reask_offer_buttons
 from bot.intake import records
 from bot.intake.parsing import parse_answer
 from bot.intake.summary import summarise
@@ -37,6 +39,24 @@ def earlier_findings(tracker: Tracker) -> Dict[Text, Any]:
         if event.get("event") == "user":
             found.update(findings_of(event.get("parse_data") or {}))
     return found
+
+
+def last_bot_response(tracker: Tracker) -> Text | None:
+    """The response the assistant gave just before the patient's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def question_was_shown(tracker: Tracker, field: Text) -> bool:
+    """A yes or no counts only as the answer to the question the patient saw."""
+    return last_bot_response(tracker) in c.YES_NO_QUESTIONS[field]
 
 
 def channel_of(tracker: Tracker) -> Text:
@@ -67,6 +87,8 @@ class ValidateIntakeForm(FormValidationAction):
         findings = findings_of(message)
         correcting = bool(tracker.get_slot(c.SLOT_CORRECTING))
 
+        if requested in c.YES_NO_FIELDS and not question_was_shown(tracker, requested):
+            return []  # e.g. "yes, check my case" starts the intake: it is not consent to a text not yet shown
         reading = interpret(Turn(requested, message.get("text") or "", intent, findings), parse_answer)
         if not reading.is_answer:
             return []  # the form steps aside; the conversation's rules answer
@@ -94,9 +116,8 @@ class ValidateIntakeForm(FormValidationAction):
         retries = dict(tracker.get_slot(c.SLOT_RETRIES) or {})
         if reading.problem and not (requested == "confirmed" and correcting):
             retries[reading.problem] = retries.get(reading.problem, 0) + 1
-            dispatcher.utter_message(response=c.UTTER_INVALID_PREFIX + reading.problem)
-            if retries[reading.problem] >= c.MAX_FAILED_ANSWERS:
-                dispatcher.utter_message(response=c.UTTER_REASK_OFFER)
+            reask(dispatcher, domain, reading.problem, retries[reading.problem])
+            events.append(SlotSet(c.SLOT_REASKED, True))  # the question is not repeated after it
         for name in updates:
             retries.pop(name, None)
         events.append(SlotSet(c.SLOT_RETRIES, retries))
@@ -110,17 +131,66 @@ class ValidateIntakeForm(FormValidationAction):
         return events
 
 
-class ActionAskConfirmed(Action):
-    """Shows the summary, or waits quietly while a correction is being typed."""
+def question_buttons(domain: DomainDict, field: Text) -> List[Dict[Text, Any]]:
+    """The answer buttons of the question for `field` (domain.yml)."""
+    variants = (domain.get("responses") or {}).get(c.QUESTION_RESPONSE.get(field, f"utter_ask_{field}")) or []
+    return [dict(button) for button in (variants[0].get("buttons") or [])] if variants else []
+
+
+def reask(dispatcher: CollectingDispatcher, domain: DomainDict, field: Text, misses: int) -> None:
+    """One message: what is expected, with the question's buttons; from the second
+    miss on, the offer to skip the question or talk to a coordinator as well."""
+    buttons = question_buttons(domain, field)
+    if misses < c.MAX_FAILED_ANSWERS:
+        dispatcher.utter_message(response=c.UTTER_INVALID_PREFIX + field, buttons=buttons)
+        return
+    yes_no = field in c.YES_NO_FIELDS
+    offer = [{"title": b["title"], "payload": b["payload"]} for b in reask_offer_buttons()
+             if b["yes_no"] or not yes_no]
+    known = {b.get("payload") for b in buttons}
+    response = c.UTTER_REASK_OFFER_YES_NO if yes_no else c.UTTER_REASK_OFFER
+    dispatcher.utter_message(response=response,
+                             buttons=buttons + [b for b in offer if b.get("payload") not in known])
+
+
+class ActionAskField(Action, ABC):
+    """Asks one intake question, unless the answer was just re-asked (one message, not two).
+
+    Abstract, so that rasa-sdk registers only the concrete action per field.
+    """
+
+    @property
+    @abstractmethod
+    def field(self) -> Text:
+        """The form slot this action asks for."""
 
     def name(self) -> Text:
-        return c.ACTION_ASK_CONFIRMED
+        return f"action_ask_{self.field}"
 
     def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        if tracker.get_slot(c.SLOT_CORRECTING):
-            return []
-        dispatcher.utter_message(response=c.UTTER_INTAKE_SUMMARY, summary=summarise(tracker.slots))
+        if tracker.get_slot(c.SLOT_REASKED):
+            return [SlotSet(c.SLOT_REASKED, False)]
+        self.ask(dispatcher, tracker)
         return []
+
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        dispatcher.utter_message(response=f"utter_ask_{self.field}")
+
+
+# One concrete action per question: action_ask_consent, action_ask_respondent, ...
+ASK_ACTIONS = {field: type(f"ActionAsk_{field}", (ActionAskField,), {"field": field, "__module__": __name__})
+               for field in FORM_SLOTS if field != "confirmed"}
+
+
+class ActionAskConfirmed(ActionAskField):
+    """Shows the summary, or waits quietly while a correction is being typed."""
+
+    field = "confirmed"
+
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        if tracker.get_slot(c.SLOT_CORRECTING):
+            return
+        dispatcher.utter_message(response=c.UTTER_INTAKE_SUMMARY, summary=summarise(tracker.slots))
 
 
 class ActionIntakeResult(Action):
@@ -138,7 +208,7 @@ class ActionIntakeResult(Action):
             dispatcher.utter_message(response=c.UTTER_INTAKE_NOT_SAVED)
         dispatcher.utter_message(response=c.UTTER_INTAKE_RESULT, explanation=result.explanation)
         dispatcher.utter_message(response=c.UTTER_INTAKE_NEXT_STEPS)
-        return [SlotSet(c.SLOT_CIK_CONTEXT, True), SlotSet("confirmed", None)]
+        return [SlotSet("confirmed", None)]
 
 
 class ActionStopIntake(Action):

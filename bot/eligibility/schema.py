@@ -39,8 +39,8 @@ SETTINGS = (
     "other",
     "unknown",
 )
-BIOMARKER_RESULTS = ("positive", "negative", "unknown")
-PDL1_LEVELS = ("high", "low", "negative", "unknown")
+BIOMARKER_RESULTS = ("positive", "negative", "not_tested", "unknown")
+PDL1_LEVELS = ("high", "low", "negative", "not_tested", "unknown")
 RESPONDENTS = ("patient", "caregiver")
 ECOG_RANGE = (0, 4)
 AGE_RANGE = (0, 120)

@@ -33,10 +33,16 @@ def action_before_latest_message(events: list[dict]) -> Optional[str]:
     return None
 
 
+def _not_understood(parse_data: dict) -> bool:
+    """Not understood at all; a "did you mean...?" question is not a miss."""
+    return ((parse_data.get("intent") or {}).get("name") == NOT_UNDERSTOOD
+            and (parse_data.get("understanding") or {}).get("decision") != "ask")
+
+
 def misunderstood_twice(events: list[dict]) -> bool:
     """The patient's last two messages were both beyond the assistant."""
-    intents = user_intents(events)
-    return len(intents) >= 2 and intents[-1] == intents[-2] == NOT_UNDERSTOOD
+    messages = [e.get("parse_data") or {} for e in events if e.get("event") == "user"]
+    return len(messages) >= 2 and _not_understood(messages[-1]) and _not_understood(messages[-2])
 
 
 def reason_for(latest_intent: Optional[str], events: list[dict]) -> str:

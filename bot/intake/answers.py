@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Tuple
 
 from bot.intake.flow import PROFILE_FIELDS, UNKNOWN
+from bot.intake.yesno import read_yes_no
 
 # Intents that are not answers: the form steps aside and the conversation
 # handles them (a question is answered, "stop" stops, a red flag is urgent).
@@ -20,6 +21,11 @@ INTERRUPTIONS = frozenset({
     # The console's signals: a coordinator took or handed back the conversation.
     "EXTERNAL_handoff_claimed", "EXTERNAL_handoff_closed",
 })
+# Never read as an answer, whatever the words: the conversation handles these first.
+SAFETY_FIRST = frozenset({"emergency", "self_harm", "EXTERNAL_handoff_claimed", "EXTERNAL_handoff_closed"})
+# Intents that mean yes or no to a yes/no question, besides affirm and deny.
+YES_BY_INTENT = {"consent": frozenset(), "confirmed": frozenset()}
+NO_BY_INTENT = {"consent": frozenset({"stop_intake"}), "confirmed": frozenset({"change_answer"})}
 DONT_KNOW = frozenset({"dont_know", "skip_question"})
 # Free text that is only read as the answer to its own question ("Jordan"
 # is a name as often as a country).
@@ -53,17 +59,10 @@ def interpret(turn: Turn, parse: Parser) -> Interpretation:
                if name in PROFILE_FIELDS and (name not in ASK_ONLY or name == asked)}
     if asked is None or asked in updates:
         return Interpretation(updates)
+    if asked in ("consent", "confirmed") and turn.intent not in SAFETY_FIRST:
+        return _yes_or_no(turn, asked, updates)
     if turn.intent in INTERRUPTIONS:
         return Interpretation(updates, is_answer=bool(updates))
-
-    if asked in ("consent", "confirmed"):
-        if turn.intent == "affirm":
-            return Interpretation({**updates, asked: True})
-        if turn.intent in ("deny", "change_answer") or (asked == "consent" and turn.intent == "stop_intake"):
-            return Interpretation({**updates, asked: False})
-        if updates:  # a correction given straight away at the summary
-            return Interpretation(updates)
-        return Interpretation(updates, problem=asked, reason="yes_or_no")
 
     if asked == "respondent":
         if turn.intent in RESPONDENT_INTENTS:
@@ -73,11 +72,29 @@ def interpret(turn: Turn, parse: Parser) -> Interpretation:
             return Interpretation({**updates, asked: value})
         return Interpretation(updates, problem=asked, reason=reason)
 
+    value, reason = parse(asked, turn.text)
+    if value is not None:  # "they never tested for it" is an answer (not_tested), not "I don't know"
+        return Interpretation({**updates, asked: value})
     if turn.intent in DONT_KNOW:
         return Interpretation({**updates, asked: UNKNOWN})
-    value, reason = parse(asked, turn.text)
-    if value is not None:
-        return Interpretation({**updates, asked: value})
     if updates:  # other details (or a correction) instead of this answer: ask again plainly
         return Interpretation(updates)
     return Interpretation(updates, problem=asked, reason=reason or "not_understood")
+
+
+def _yes_or_no(turn: Turn, asked: str, updates: dict) -> Interpretation:
+    """Consent, or "is this summary right?": yes and no in people's own words."""
+    if asked == "confirmed" and updates:  # "no, the stage is IV": the correction itself
+        return Interpretation(updates)
+    answer = read_yes_no(turn.text, turn.intent)
+    if answer is None and turn.intent in YES_BY_INTENT[asked]:
+        answer = True
+    if answer is None and turn.intent in NO_BY_INTENT[asked]:
+        answer = False
+    if answer is True and turn.intent == "faq" and turn.text.rstrip().endswith("?"):
+        answer = None  # "ok, but how long does it take?": a question first
+    if answer is not None:
+        return Interpretation({**updates, asked: answer})
+    if turn.intent in INTERRUPTIONS:
+        return Interpretation(updates, is_answer=bool(updates))
+    return Interpretation(updates, problem=asked, reason="yes_or_no")

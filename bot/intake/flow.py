@@ -1,7 +1,11 @@
 """Which intake questions are asked, in which order, and what the engine gets."""
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Mapping
+
+import yaml
 
 # Version of the consent text shown to the patient (domain.yml, utter_ask_consent).
 # Change both together; the version is stored with every consent.
@@ -53,3 +57,9 @@ def profile_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
     if slots.get("respondent"):
         profile["respondent"] = slots["respondent"]
     return profile
+
+
+@lru_cache(maxsize=1)
+def reask_offer_buttons() -> list[dict]:
+    """The skip and coordinator buttons of a second re-ask (`reask.yml`)."""
+    return yaml.safe_load(Path(__file__).with_name("reask.yml").read_text(encoding="utf-8"))

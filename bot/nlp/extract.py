@@ -25,7 +25,10 @@ from typing import Any
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
 from spacy.util import filter_spans
+
+from bot.nlp.spelling import corrected
 
 HERE = Path(__file__).parent
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
@@ -69,7 +72,9 @@ class _Extractor:
                 self.countries.add(names[0], [self.nlp.make_doc(name) for name in names])
 
     def findings(self, text: str) -> list[Finding]:
-        doc = self.nlp(text)
+        original = self.nlp(text)
+        doc = _spelling_corrected(original)
+        text = doc.text
         spans = []
         for match_id, start, end in self.matcher(doc):
             key = self.nlp.vocab.strings[match_id]
@@ -91,10 +96,30 @@ class _Extractor:
                 found.append(Finding(rule.field, value, span.start_char, span.end_char, span.text))
         found += _biomarkers(text) + _pdl1(text) + _phones(text)
         found = _drop_overlaps(found)
+        found += _not_tested(text, {f.field for f in found})
         if any(f.field == "histology" for f in found) and not any(f.field == "diagnosis" for f in found):
             first = next(f for f in found if f.field == "histology")
             found.append(Finding("diagnosis", "nsclc", first.start, first.end, first.text))
+        if doc is not original:
+            found = [_in_original(f, doc, original) for f in found]
         return sorted(found, key=lambda f: (f.start, f.field))
+
+
+def _spelling_corrected(doc: Doc) -> Doc:
+    """The same words with clinical typos corrected ("sqamous" -> "squamous"), or `doc`."""
+    words = [corrected(token.text) or token.text for token in doc]
+    if words == [token.text for token in doc]:
+        return doc
+    return Doc(doc.vocab, words=words, spaces=[bool(token.whitespace_) for token in doc])
+
+
+def _in_original(finding: Finding, doc: Doc, original: Doc) -> Finding:
+    """A finding on the corrected words, with the offsets and words of the original text."""
+    span = doc.char_span(finding.start, finding.end, alignment_mode="expand")
+    if span is None:
+        return finding
+    source = original[span.start:span.end]
+    return Finding(finding.field, finding.value, source.start_char, source.end_char, source.text)
 
 
 def _normalise(field: str, span, doc) -> Any:
@@ -140,17 +165,50 @@ _POSITIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(positive|pos\b|\+|mutation|mut
 _NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|wild[- ]?type|wt\b|not detected|no mutation|not found|normal)", re.I)
 _NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for)\s+(an?\s+)?$", re.I)
 _UNSURE_BEFORE = re.compile(r"(don'?t|do not|not sure|no idea)\s+(\w+\s+){0,3}$", re.I)
+_UNSURE_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(unknown|not sure|pending|awaited|awaiting|waiting)", re.I)
+# A test that was never done: "EGFR not tested", "never tested for ALK", "no EGFR test was done".
+NOT_TESTED_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,3}?(?:not (?:been )?(?:tested|checked|done|performed|ordered|sent)|untested|"
+    r"never (?:been )?(?:tested|checked|done|performed)|wasn'?t (?:tested|checked|done)|"
+    r"test(?:ing)? (?:was |were )?(?:not|never) (?:done|performed|ordered))", re.I)
+NOT_TESTED_BEFORE = re.compile(
+    r"(?:never|not|didn'?t|did not|haven'?t|hasn'?t|have not|has not|wasn'?t)\s+(?:been\s+)?"
+    r"(?:tested|checked|test(?:ed)?|check(?:ed)?|do(?:ne)?|look(?:ed)?)\s+(?:for\s+|at\s+)?(?:an?\s+|the\s+|his\s+|her\s+)?$", re.I)
+_TEST_WORD_AFTER = re.compile(r"^\W{0,3}(?:test|tests|testing|analysis|panel)\b", re.I)
+# "No biomarker testing was done", "they never checked for mutations": every marker of that kind.
+_GENERIC_NOT_TESTED = re.compile(
+    r"\b(?:no|never|not|didn'?t|did not|haven'?t|hasn'?t|wasn'?t|weren'?t)\b[^.;]{0,40}?"
+    r"\b(?:biomarkers?|mutations?|molecular|genetic|genomic|gene|ngs|markers?|tumou?r tests?)\b[^.;]{0,30}?"
+    r"(?:\b(?:test(?:s|ed|ing)?|check(?:s|ed|ing)?|done|performed|ordered|analysis)\b)?"
+    r"|\b(?:biomarkers?|mutations?|molecular|genetic|genomic|gene|ngs)\b[^.;]{0,20}?\b(?:test(?:s|ing)?|panel|analysis)\b"
+    r"[^.;]{0,20}?\b(?:not|never)\b[^.;]{0,10}?\b(?:done|performed|ordered|tested)\b", re.I)
+_NOT_TESTED_NEAR = re.compile(r"\b(?:test(?:s|ed|ing)?|check(?:s|ed|ing)?|done|performed|ordered|analy[sz]ed)\b", re.I)
+
+
+def _not_tested(text: str, known: set[str]) -> list[Finding]:
+    """Biomarker tests that were never done, said without naming the marker."""
+    match = _GENERIC_NOT_TESTED.search(text)
+    if match is None or not _NOT_TESTED_NEAR.search(text[match.start():match.end() + 40]):
+        return []
+    fields = ["egfr", "alk"] + (["pdl1"] if re.search(r"biomarker|markers?\b", match.group(), re.I) else [])
+    return [Finding(name, "not_tested", match.start(), match.end(), match.group())
+            for name in fields if name not in known]
 
 
 def _biomarkers(text: str) -> list[Finding]:
     found = []
     for match in _MARKER.finditer(text):
         field = match.group(1).lower()
-        before, after = text[max(0, match.start() - 25):match.start()], text[match.end():match.end() + 45]
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 45]
         after = re.split(r"[,;.]|\band\b|\balk\b|\begfr\b|\bpd", after, maxsplit=1, flags=re.I)[0]
         if _UNSURE_BEFORE.search(before):
             continue
-        if _NEGATED_BEFORE.search(before) or _NEGATIVE.search(after):
+        if _UNSURE_AFTER.search(after):
+            value = "unknown"
+        elif (NOT_TESTED_AFTER.search(after) or NOT_TESTED_BEFORE.search(before)
+                or (_NEGATED_BEFORE.search(before) and _TEST_WORD_AFTER.search(after))):
+            value = "not_tested"
+        elif _NEGATED_BEFORE.search(before) or _NEGATIVE.search(after):
             value = "negative"
         elif _POSITIVE.search(after) or after.strip().startswith("+"):
             value = "positive"
@@ -160,9 +218,14 @@ def _biomarkers(text: str) -> list[Finding]:
     return found
 
 
+_PDL1_MARKER = r"\b(?:pd[- ]?l[- ]?1|pdl1|tps|tumou?r proportion score|22c3|sp263|sp142|28-8)\b"
 _PDL1 = re.compile(
-    r"\b(?:pd[- ]?l[- ]?1|pdl1|tps|tumou?r proportion score)\b(?:\W+[a-z]+){0,4}?\W*"
+    _PDL1_MARKER + r"(?:\W+[a-z]+){0,4}?\W*"
     r"(?:(<\s*1\s*%|less than 1\s*%)|(\d{1,3})\s*(?:%|percent|per cent)|(high|low|negative|positive|strong|weak))", re.I)
+# A score without the % sign, right after the marker: "TPS 80", "PD-L1 score: 50".
+_PDL1_SCORE = re.compile(
+    _PDL1_MARKER + r"(?:\W+(?:score|result|level|value|is|was|of|about|around|tps|=)){0,3}\W*"
+    r"(\d{1,3})\b(?!\s*(?:days?|weeks?|months?|years?|cycles?|mg|cm|mm|times|x\b|[.,]\d))", re.I)
 
 
 def _pdl1(text: str) -> list[Finding]:
@@ -178,6 +241,10 @@ def _pdl1(text: str) -> list[Finding]:
         else:
             value = {"strong": "high", "weak": "low", "positive": "high"}.get(word.lower(), word.lower())
         found.append(Finding("pdl1", value, match.start(), match.end(), match.group()))
+    if not found:
+        for match in _PDL1_SCORE.finditer(text):
+            if int(match.group(1)) <= 100:
+                found.append(Finding("pdl1", int(match.group(1)), match.start(), match.end(), match.group()))
     return found
 
 

@@ -90,3 +90,23 @@ def test_the_coordinator_joins_and_leaves_by_name():
     assert messages[0]["coordinator_name"] == "Anna Li"
     events, messages = run(ActionCoordinatorLeft(), make_tracker("EXTERNAL_handoff_closed"))
     assert events[0]["value"] is False and messages[0]["coordinator_name"] == "A coordinator"
+
+
+def test_unsure_which_question_asks_with_the_closest_ones_as_buttons(handed):
+    tracker = make_tracker("nlu_fallback")
+    tracker.latest_message["understanding"] = {"decision": "ask",
+                                               "choices": ["faq/schedule", "faq/infusions_cycles"]}
+    events, messages = run(ActionNotUnderstood(), tracker)
+    assert [m["response"] for m in messages] == ["utter_ask_which"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "What does the CIK treatment schedule look like?", "How many CIK infusions and cycles are needed?",
+        "/ask_another"]
+    assert handed["requests"] == [] and events == []
+
+
+def test_one_likely_question_asks_whether_it_was_meant(handed):
+    tracker = make_tracker("nlu_fallback")
+    tracker.latest_message["understanding"] = {"decision": "ask", "choices": ["faq/cost"]}
+    _, messages = run(ActionNotUnderstood(), tracker)
+    assert [m["response"] for m in messages] == ["utter_ask_which_one"]
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Cost", "Something else"]

@@ -9,9 +9,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import intake
 from actions.intake import ActionAskConfirmed, ActionIntakeResult, ActionStopIntake, ValidateIntakeForm
 
+STAGE_PAYLOADS = ['/inform{"stage":"I"}', '/inform{"stage":"IV"}', "/dont_know"]
 DOMAIN = {"forms": {"intake_form": {"required_slots": [
     "consent", "respondent", "diagnosis", "histology", "stage", "setting", "egfr", "alk", "pdl1",
-    "ecog", "age", "country", "contact_name", "contact_email", "contact_phone", "confirmed"]}}}
+    "ecog", "age", "country", "contact_name", "contact_email", "contact_phone", "confirmed"]}},
+    "responses": {
+        "utter_ask_stage": [{"text": "What stage?", "buttons": [{"title": t, "payload": p} for t, p in
+                                                                zip(("I", "IV", "?"), STAGE_PAYLOADS)]}],
+        "utter_ask_consent": [{"text": "Do you agree?", "buttons": [{"title": "Yes", "payload": "/affirm"},
+                                                                    {"title": "No", "payload": "/deny"}]}]}}
 
 
 @pytest.fixture
@@ -25,10 +31,14 @@ def stored(monkeypatch):
     return calls
 
 
-def make_tracker(text, intent, requested, slots=None, entities=(), events=()):
+def make_tracker(text, intent, requested, slots=None, entities=(), events=(), asked=None):
+    """The patient's latest message, right after the assistant asked `requested`."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities)}
     all_slots = {"requested_slot": requested, **(slots or {})}
-    return Tracker("patient-1", all_slots, latest, list(events), False, None,
+    question = asked or ("utter_intake_summary" if requested == "confirmed" else f"utter_ask_{requested}")
+    conversation = [*events, {"event": "bot", "text": "...", "metadata": {"utter_action": question}},
+                    {"event": "user", "text": text, "parse_data": latest}]
+    return Tracker("patient-1", all_slots, latest, conversation, False, None,
                    {"name": "intake_form"}, "action_listen")
 
 
@@ -58,14 +68,61 @@ def test_nothing_is_stored_before_consent(stored):
     assert stored == []
 
 
-def test_a_bad_answer_is_re_asked_then_skip_is_offered(stored):
-    slots, responses = run_form(make_tracker("banana", "nlu_fallback", "stage", {"consent": True}))
+def run_form_messages(tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateIntakeForm().run(dispatcher, tracker, DOMAIN))
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+
+
+def payloads(message):
+    return [button["payload"] for button in message.get("buttons") or []]
+
+
+def test_a_bad_answer_is_re_asked_in_one_message_then_skip_is_offered(stored):
+    slots, messages = run_form_messages(make_tracker("banana", "nlu_fallback", "stage", {"consent": True}))
     assert "stage" not in slots and slots["intake_retries"] == {"stage": 1}
-    assert responses == ["utter_invalid_stage"]
-    slots, responses = run_form(make_tracker("banana", "nlu_fallback", "stage",
-                                             {"consent": True, "intake_retries": {"stage": 1}}))
-    assert responses == ["utter_invalid_stage", "utter_reask_offer"]
+    assert [m["response"] for m in messages] == ["utter_invalid_stage"]
+    assert payloads(messages[0]) == STAGE_PAYLOADS, "the re-ask carries the question's own buttons"
+    assert slots["intake_reasked"] is True, "so the question itself is not repeated after it"
+    slots, messages = run_form_messages(make_tracker("banana", "nlu_fallback", "stage",
+                                                     {"consent": True, "intake_retries": {"stage": 1}}))
+    assert [m["response"] for m in messages] == ["utter_reask_offer"]
+    assert payloads(messages[0]) == STAGE_PAYLOADS + ["/skip_question", "/human_handoff"]
     assert stored == []
+
+
+def test_an_unclear_consent_is_re_asked_with_yes_and_no_and_never_skipped(stored):
+    slots, messages = run_form_messages(make_tracker("who will see my data?", "nlu_fallback", "consent"))
+    assert "consent" not in slots
+    assert [m["response"] for m in messages] == ["utter_invalid_consent"]
+    assert payloads(messages[0]) == ["/affirm", "/deny"]
+    slots, messages = run_form_messages(make_tracker("hmm", "nlu_fallback", "consent",
+                                                     {"intake_retries": {"consent": 1}},
+                                                     asked="utter_invalid_consent"))
+    assert [m["response"] for m in messages] == ["utter_reask_offer_yes_no"]
+    assert payloads(messages[0]) == ["/affirm", "/deny", "/human_handoff"]
+    assert stored == []
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("sure, go ahead", "thank"), ("you have my permission", "nlu_fallback"), ("yes pls", "affirm"),
+    ("fine by me", "inform"), ("ok", "affirm"), ("alright then", "greet")])
+def test_consent_in_ones_own_words(stored, text, intent):
+    slots, _ = run_form(make_tracker(text, intent, "consent"))
+    assert slots["consent"] is True
+
+
+@pytest.mark.parametrize("text, intent", [("no thanks", "deny"), ("i'd rather not", "nlu_fallback"),
+                                          ("don't store anything", "faq")])
+def test_declining_in_ones_own_words(stored, text, intent):
+    slots, _ = run_form(make_tracker(text, intent, "consent"))
+    assert slots["consent"] is False
+
+
+def test_yes_that_starts_the_intake_is_not_consent_to_a_text_not_yet_shown(stored):
+    slots, messages = run_form(make_tracker("yes, please check my dad's case", "check_eligibility", "consent",
+                                            asked="utter_greet"))
+    assert "consent" not in slots and stored == []
 
 
 def test_ecog_seven_and_age_two_hundred_are_refused(stored):
@@ -121,7 +178,7 @@ def test_the_result_is_explained_and_stored(stored):
     assert "strong evidence" in explanation and "only the treating centre decides" in explanation
     assert [m["response"] for m in dispatcher.messages] == ["utter_intake_result", "utter_intake_next_steps"]
     assert stored[0][0] == "result" and stored[0][1][1]["tier"] == "strong_evidence"
-    assert SlotSet("cik_context", True) in events
+    assert SlotSet("confirmed", None) in events
 
 
 def test_declined_consent_result_says_nothing_was_stored(stored):

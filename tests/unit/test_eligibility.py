@@ -527,7 +527,7 @@ BAD_VALUES = [
     ("ecog", True, "0-4"),
     ("ecog", "two", "0-4"),
     ("ecog", float("nan"), "0-4"),
-    ("egfr", "maybe", "one of positive, negative, unknown"),
+    ("egfr", "maybe", "one of positive, negative, not_tested, unknown"),
     ("alk", True, "one of"),
     ("pdl1", 101, "percentage 0-100"),
     ("pdl1", -5, "percentage"),

@@ -148,3 +148,23 @@ def test_held_out_test_set_is_not_in_the_training_data():
     training = {normalise(ex) for examples in training_examples().values() for ex in examples}
     copies = [ex for ex in held_out if normalise(ex) in training]
     assert copies == []
+
+
+def _blind_sentences():
+    """The project's own evaluation sets, written by helper sessions that never saw data/."""
+    import json
+    sentences = []
+    for path in sorted((ROOT / "tests").glob("**/*.jsonl")):
+        if path.parent.name == "nlp" and path.name == "labelled_sentences.jsonl":
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                sentences.append(json.loads(line)["text"])  # a follow-up's context question only sets it up
+    return sentences
+
+
+def test_training_data_holds_no_copy_of_the_blind_sets():
+    training = [ex for examples in training_examples().values() for ex in examples]
+    blind = _blind_sentences()
+    assert len(blind) > 2000, "the understanding, red-flag and treatment sets are all read"
+    assert _near_copies(training, blind) == []

@@ -259,3 +259,10 @@ def test_a_file_the_database_refuses_does_not_hold_up_the_others(uow, tmp_path):
     spool.write(request("good").to_json(), tmp_path)
     assert spool.replay(requests.store_request, uow, tmp_path) == 1
     assert len(list(tmp_path.glob("*.bad"))) == 1 and spool.pending(tmp_path) == []
+
+
+def test_a_did_you_mean_question_is_not_a_misunderstanding():
+    asked = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"},
+                                             "understanding": {"decision": "ask"}}}
+    assert triggers.misunderstood_twice([asked, user("nlu_fallback")]) is False
+    assert triggers.misunderstood_twice([user("nlu_fallback"), asked]) is False
