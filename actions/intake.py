@@ -6,7 +6,7 @@ eligibility engine in `bot.eligibility`, storage in `bot.storage`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -57,6 +57,18 @@ def last_bot_response(tracker: Tracker) -> Text | None:
 def question_was_shown(tracker: Tracker, field: Text) -> bool:
     """A yes or no counts only as the answer to the question the patient saw."""
     return last_bot_response(tracker) in c.YES_NO_QUESTIONS[field]
+
+
+# Under this key the retries slot keeps the message whose miss was last counted.
+TURN_KEY = "_counted_turn"
+
+
+def latest_user_turn(tracker: Tracker) -> Optional[float]:
+    """The time of the patient's latest message: one key per message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("timestamp")
+    return None
 
 
 def channel_of(tracker: Tracker) -> Text:
@@ -115,7 +127,12 @@ class ValidateIntakeForm(FormValidationAction):
 
         retries = dict(tracker.get_slot(c.SLOT_RETRIES) or {})
         if reading.problem and not (requested == "confirmed" and correcting):
-            retries[reading.problem] = retries.get(reading.problem, 0) + 1
+            # Rasa reads each message twice (slot extraction, then the form);
+            # a miss counts once per message.
+            turn = latest_user_turn(tracker)
+            if TURN_KEY not in retries or retries[TURN_KEY] != turn:
+                retries[reading.problem] = retries.get(reading.problem, 0) + 1
+                retries[TURN_KEY] = turn
             reask(dispatcher, domain, reading.problem, retries[reading.problem])
             events.append(SlotSet(c.SLOT_REASKED, True))  # the question is not repeated after it
         for name in updates:

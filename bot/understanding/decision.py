@@ -31,6 +31,10 @@ OUT_OF_SCOPE = "out_of_scope"
 ANSWER, ASK, REFUSE = "answer", "ask", "refuse"
 # Labels a clarifying question may offer; for the rest a doubt is a refusal.
 ASKABLE = ("check_eligibility", "human_handoff")
+# A request that wins over `inform` when a message gives details and asks for it
+# ("stage 4 adeno, I need to talk to a person"); details alone are offered the
+# intake, they do not start it.
+REQUESTS = ("human_handoff",)
 # Labels that are answers to an intake question (the form reads the text).
 FORM_ANSWERS = ("inform", "affirm", "deny", "dont_know", "skip_question", "respondent_patient",
                 "respondent_caregiver", "change_answer")
@@ -56,6 +60,9 @@ class Policy:
     # unless it is surely something else: "Test Person" is a name, not a
     # request for a person; "he's on keytruda" is an answer, not a question.
     in_form_interrupt: float = 0.6
+    # Outside the intake, details plus a request the words read surely (at
+    # least this) are the request, with the details kept as entities.
+    request_in_words: float = 0.5
 
     @classmethod
     def from_file(cls, path: Path = POLICY_FILE) -> "Policy":
@@ -141,6 +148,11 @@ def decide(words: Mapping[str, float], meaning: Mapping[str, float], *, word_cou
                 contextual[0][1] > ranking[0][1] or not alone.startswith(FAQ_PREFIX)):
             ranking, followup_of = contextual, previous_topic
     label, score = ranking[0]
+    if label == FORM_ANSWER and not in_form:
+        request = _request_in_words(words, policy)
+        if request is not None:  # "stage 4 adeno, I need to talk to a person": details and a request
+            label, score = request, max(score, dict(ranking).get(request, 0.0))
+            return Decision(ANSWER, label, score, followup_of=followup_of, ranking=ranking)
     if in_form and label not in FORM_ANSWERS and score < policy.in_form_interrupt:
         return Decision(ANSWER, FORM_ANSWER, score, ranking=ranking)  # the intake reads it as the answer
     if label == OUT_OF_SCOPE:
@@ -153,6 +165,14 @@ def decide(words: Mapping[str, float], meaning: Mapping[str, float], *, word_cou
         if choices:
             return Decision(ASK, label, score, choices, followup_of, ranking)
     return Decision(REFUSE, label, score, followup_of=followup_of, ranking=ranking)
+
+
+def _request_in_words(words: Mapping[str, float], policy: Policy) -> Optional[str]:
+    """A request (a person, a case check) the words say plainly, beside details of the case."""
+    if not words:
+        return None
+    best, p = max(words.items(), key=lambda item: item[1])
+    return best if best in REQUESTS and p >= policy.request_in_words else None
 
 
 def _askable(label: str) -> bool:

@@ -37,7 +37,7 @@ def make_tracker(text, intent, requested, slots=None, entities=(), events=(), as
     all_slots = {"requested_slot": requested, **(slots or {})}
     question = asked or ("utter_intake_summary" if requested == "confirmed" else f"utter_ask_{requested}")
     conversation = [*events, {"event": "bot", "text": "...", "metadata": {"utter_action": question}},
-                    {"event": "user", "text": text, "parse_data": latest}]
+                    {"event": "user", "text": text, "parse_data": latest, "timestamp": 1700000000.0 + len(events)}]
     return Tracker("patient-1", all_slots, latest, conversation, False, None,
                    {"name": "intake_form"}, "action_listen")
 
@@ -80,7 +80,7 @@ def payloads(message):
 
 def test_a_bad_answer_is_re_asked_in_one_message_then_skip_is_offered(stored):
     slots, messages = run_form_messages(make_tracker("banana", "nlu_fallback", "stage", {"consent": True}))
-    assert "stage" not in slots and slots["intake_retries"] == {"stage": 1}
+    assert "stage" not in slots and slots["intake_retries"]["stage"] == 1
     assert [m["response"] for m in messages] == ["utter_invalid_stage"]
     assert payloads(messages[0]) == STAGE_PAYLOADS, "the re-ask carries the question's own buttons"
     assert slots["intake_reasked"] is True, "so the question itself is not repeated after it"
@@ -102,6 +102,16 @@ def test_an_unclear_consent_is_re_asked_with_yes_and_no_and_never_skipped(stored
     assert [m["response"] for m in messages] == ["utter_reask_offer_yes_no"]
     assert payloads(messages[0]) == ["/affirm", "/deny", "/human_handoff"]
     assert stored == []
+
+
+def test_a_message_read_twice_in_one_turn_counts_as_one_miss(stored):
+    """Rasa runs the form's validation for slot extraction and again in the form."""
+    first = make_tracker("hmm", "affirm", "consent")
+    slots, _ = run_form_messages(first)
+    again = make_tracker("hmm", "affirm", "consent", {"intake_retries": slots["intake_retries"]})
+    slots, messages = run_form_messages(again)
+    assert slots["intake_retries"]["consent"] == 1
+    assert [m["response"] for m in messages] == ["utter_invalid_consent"], "the first miss, not the second"
 
 
 @pytest.mark.parametrize("text, intent", [

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from bot.understanding import clarifying_buttons, topic_choices
+from bot.understanding import clarifying_buttons, label_of_question, topic_choices
 from bot.understanding.classifier import SentenceClassifier
 from bot.understanding.context import previous_answer
 from bot.understanding.decision import ANSWER, ASK, REFUSE, Policy, decide, flatten
@@ -177,3 +177,26 @@ def test_while_the_intake_waits_a_name_is_an_answer_not_a_request():
 def test_while_the_intake_waits_a_sure_request_still_interrupts():
     d = decide({"human_handoff": 0.95}, {"human_handoff": 0.9}, word_count=5, in_form=True, policy=POLICY)
     assert d.label == "human_handoff"
+
+
+def test_details_with_a_plain_request_for_a_person_are_the_request():
+    d = decide({"human_handoff": 0.69, "inform": 0.21}, {"inform": 0.67, "human_handoff": 0.17}, word_count=12,
+               policy=POLICY)
+    assert (d.action, d.label) == (ANSWER, "human_handoff")
+
+
+def test_details_alone_stay_details():
+    d = decide({"inform": 0.7, "human_handoff": 0.2}, {"inform": 0.8, "human_handoff": 0.1}, word_count=12,
+               policy=POLICY)
+    assert d.label == "inform"
+
+
+@pytest.mark.parametrize("label", sorted(topic_choices()))
+def test_every_did_you_mean_question_is_known_by_its_exact_text(label):
+    question = topic_choices()[label]["question"]
+    assert label_of_question(question) == label
+    assert label_of_question("  " + question.upper() + " ") == label
+
+
+def test_other_text_is_not_a_button_question():
+    assert label_of_question("can you guarantee that CIK will work for my dad?") is None
