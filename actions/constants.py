@@ -56,3 +56,18 @@ UTTER_INVALID_PREFIX = "utter_invalid_"
 
 # Re-ask this many times, then offer to skip or talk to a coordinator.
 MAX_FAILED_ANSWERS = 2
+
+# Red flags (actions/safety.py, components/red_flags.py).
+ACTION_RED_FLAG = "action_red_flag"
+ACTION_ASK_HAPPENING_NOW = "action_ask_happening_now"
+ACTION_RED_FLAG_NOT_NOW = "action_red_flag_not_now"
+ACTION_RED_FLAG_NO_ANSWER = "action_red_flag_no_answer"
+SLOT_RED_FLAG = "red_flag"
+SLOT_RED_FLAG_PENDING = "red_flag_pending"
+RED_FLAG_RESPONSE_PREFIX = "utter_red_flag_"
+UTTER_EMERGENCY = "utter_emergency"
+UTTER_SELF_HARM = "utter_self_harm"
+UTTER_ASK_HAPPENING_NOW = "utter_ask_happening_now"
+UTTER_RED_FLAG_NOT_NOW = "utter_red_flag_not_now"
+UTTER_RED_FLAG_NO_ANSWER = "utter_red_flag_no_answer"
+INTENT_RED_FLAG_NO_ANSWER = "EXTERNAL_red_flag_no_answer"

@@ -6,7 +6,7 @@ patient hears that it is done; the answer says honestly how it went.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,7 +24,7 @@ from bot.understanding import clarifying_buttons
 from bot.web.history import transcript
 
 
-def handoff_request(tracker: Tracker, reason: Text) -> HandoffRequest:
+def handoff_request(tracker: Tracker, reason: Text, red_flag: Optional[Dict[Text, Any]] = None) -> HandoffRequest:
     """What the coordinator gets: the transcript always; profile and result only with consent."""
     profile: Dict[Text, Any] = {}
     eligibility = None
@@ -36,12 +36,22 @@ def handoff_request(tracker: Tracker, reason: Text) -> HandoffRequest:
         except ProfileError:  # the coordinator still gets the answers and the transcript
             eligibility = None
     return HandoffRequest(conversation_id=tracker.sender_id, channel=channel_of(tracker), reason=reason,
-                          profile=profile, eligibility=eligibility, transcript=transcript(tracker.events))
+                          profile=profile, eligibility=eligibility, transcript=transcript(tracker.events),
+                          red_flag=red_flag_summary(red_flag) if reason == "red_flag" else None)
 
 
-def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: Text) -> None:
+def red_flag_summary(found: Optional[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+    """What the console shows of a red flag: its category and the words that raised it."""
+    if not isinstance(found, dict) or not found.get("category"):
+        return None
+    return {"category": str(found["category"]), "text": str(found.get("text") or "")[:300],
+            "timing": found.get("timing"), "source": found.get("source")}
+
+
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: Text,
+              red_flag: Optional[Dict[Text, Any]] = None, tell_urgent: bool = True) -> None:
     """Write the case, then tell the patient what happened and what comes next."""
-    outcome = requests.request_handoff(handoff_request(tracker, reason))
+    outcome = requests.request_handoff(handoff_request(tracker, reason, red_flag))
     hours = load_handoff_settings()
     if outcome.status == requests.CREATED:
         dispatcher.utter_message(response=c.UTTER_HANDOFF_DONE, office_hours=hours.office_hours,
@@ -52,7 +62,7 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: Text) 
     else:
         response = c.UTTER_HANDOFF_SAVED if outcome.status == requests.SPOOLED else c.UTTER_HANDOFF_FAILED
         dispatcher.utter_message(response=response, contact=load_settings().team_contact)
-    if reason == "red_flag" and outcome.status != requests.FAILED:
+    if reason == "red_flag" and tell_urgent and outcome.status != requests.FAILED:
         dispatcher.utter_message(response=c.UTTER_HANDOFF_URGENT)
 
 
@@ -64,7 +74,9 @@ class ActionHandoff(Action):
 
     def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
         latest = (tracker.latest_message.get("intent") or {}).get("name")
-        hand_over(dispatcher, tracker, triggers.reason_for(latest, tracker.events))
+        reason = triggers.reason_for(latest, tracker.events)
+        red_flag = tracker.get_slot(c.SLOT_RED_FLAG) or tracker.latest_message.get("red_flag")
+        hand_over(dispatcher, tracker, reason, red_flag if reason == "red_flag" else None)
         return []
 
 

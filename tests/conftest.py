@@ -93,6 +93,7 @@ def start_assistant(tmp: Path, fake_apis, notifications) -> RunningAssistant:
                DATABASE_URL=f"sqlite:///{tmp / 'cik.db'}", CONSOLE_API_TOKEN=CONSOLE_API_TOKEN,
                OFFICE_HOURS=OFFICE_HOURS, RESPONSE_TIME=RESPONSE_TIME,
                HANDOFF_SPOOL_DIR=str(tmp / "spool"), CONSOLE_PUBLIC_URL=f"http://127.0.0.1:{web_port}",
+               RED_FLAG_ANSWER_MINUTES="0.2",  # an unanswered "is this happening now?" escalates after 12 s
                **fake_apis.environment(), **notifications.environment())
     log_dir = tmp / "logs"
     process = subprocess.Popen(

@@ -51,6 +51,18 @@ DONE = {
     "closed_quietly": "Closed. The patient had not been told that anyone joined, so nothing was sent.",
     "replied": "Reply sent.",
     "noted": "Note added.",
+    "not_emergency": "Marked as not an emergency. Thank you: this is counted to measure the red-flag net.",
+}
+# How the console names each red-flag category (bot/safety/categories.yml).
+RED_FLAG_LABELS = {
+    "bleeding": "Coughing or vomiting blood, bleeding", "breathlessness": "Breathlessness",
+    "chest_pain": "Chest pain", "collapse": "Collapse, fainting, unresponsive",
+    "confusion": "New confusion or drowsiness", "seizure": "Seizure",
+    "neutropenic_sepsis": "Fever or rigors during treatment (possible neutropenic sepsis)",
+    "stroke": "Stroke signs", "spinal_cord_compression": "Possible spinal cord compression",
+    "svco": "Possible superior vena cava obstruction", "hypercalcaemia": "Possible hypercalcaemia",
+    "severe_diarrhoea": "Severe diarrhoea", "infusion_reaction": "Infusion or allergic reaction",
+    "opioid_toxicity": "Possible opioid toxicity", "self_harm": "Thoughts of suicide or self-harm",
 }
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -205,9 +217,10 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             names = service.coordinator_names(uow, "display_name")
             rows = [_row(case, names) for case in cases]
             counts = service.counts(uow)
+            red_flags = service.red_flag_counts(uow)
             service.audit(uow, user.username, "viewed_queue", filter=chosen)
         return render("console/queue.html", user=user, rows=rows, counts=counts, chosen=chosen,
-                      filters=list(FILTERS))
+                      filters=list(FILTERS), red_flags=red_flags)
 
     async def render_case(request: Request, user: auth.SignedIn, handoff_id: int, flash: Optional[str] = None,
                           error: Optional[str] = None, draft: str = "", status: int = 200):
@@ -231,7 +244,7 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             return to_login(request)
         return await render_case(request, user, handoff_id, flash=DONE.get(request.args.get("done", "")))
 
-    @pages.post("/cases/<handoff_id:int>/<verb:claim|close|reply|note>")
+    @pages.post("/cases/<handoff_id:int>/<verb:claim|close|reply|note|not-emergency>")
     async def change_case(request: Request, handoff_id, verb: str):
         handoff_id = int(handoff_id)  # the route's int type is lost when a regex segment follows
         user = signed_in(request)
@@ -314,7 +327,13 @@ def register_console(app, templates: Environment, settings: ConsoleSettings,
             service.add_note(uow, handoff_id, coordinator(uow, user), request.form.get("text") or "")
         return "noted"
 
-    CHANGES = {"claim": do_claim, "close": do_close, "reply": do_reply, "note": do_note}
+    async def do_not_emergency(request: Request, user: auth.SignedIn, handoff_id: int) -> str:
+        with uow_factory() as uow:
+            service.mark_not_emergency(uow, handoff_id, coordinator(uow, user))
+        return "not_emergency"
+
+    CHANGES = {"claim": do_claim, "close": do_close, "reply": do_reply, "note": do_note,
+               "not-emergency": do_not_emergency}
 
     # ----- JSON API (contract §6) ----------------------------------------------
 
@@ -392,6 +411,13 @@ def _row(case, names: dict[int, str]) -> dict:
         "assigned": names.get(case.assigned_to) if case.assigned_to else None,
         "tier": eligibility.get("tier"), "eligibility": eligibility,
         "summary": summary_groups(case.profile or {}),
+        "red_flag": None if not case.red_flag_category else {
+            "category": case.red_flag_category,
+            "label": RED_FLAG_LABELS.get(case.red_flag_category, humanize(case.red_flag_category)),
+            "text": case.red_flag_text or "",
+            "not_emergency_at": case.not_emergency_at,
+            "not_emergency_by": names.get(case.not_emergency_by) if case.not_emergency_by else None,
+        },
     }
 
 

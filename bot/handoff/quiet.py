@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Optional
 
 SLOT_HANDOFF_ACTIVE = "handoff_active"
-ALWAYS_ANSWERED = frozenset({"emergency", "self_harm"})
+# Red flags are answered even while a coordinator has the conversation.
+ALWAYS_ANSWERED = frozenset({"emergency", "self_harm", "red_flag_unclear", "red_flag_now", "red_flag_not_now"})
 EXTERNAL_PREFIX = "EXTERNAL_"
 
 

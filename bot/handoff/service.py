@@ -66,6 +66,8 @@ class HandoffRequest:
     profile: dict = field(default_factory=dict)
     eligibility: Optional[dict] = None
     transcript: list = field(default_factory=list)
+    # For a red flag: {"category", "text", ...} (actions/handoff.py red_flag_summary).
+    red_flag: Optional[dict] = None
 
     def __post_init__(self) -> None:
         if self.reason not in REASONS:
@@ -114,6 +116,9 @@ def open_handoff(uow: UnitOfWork, request: HandoffRequest, notify: NotifySetting
         handoff.profile = dict(request.profile)
     if request.eligibility:
         handoff.eligibility = dict(request.eligibility)
+    if request.red_flag and request.red_flag.get("category"):
+        handoff.red_flag_category = str(request.red_flag["category"])[:40]
+        handoff.red_flag_text = str(request.red_flag.get("text") or "")[:300]
     handoff.transcript = list(request.transcript)
     uow.session.flush()
     if created or escalated:
@@ -215,6 +220,27 @@ def queue(uow: UnitOfWork, statuses: Sequence[str] = ACTIVE) -> list[Handoff]:
     ).scalars())
 
 
+def mark_not_emergency(uow: UnitOfWork, handoff_id: int, coordinator: Coordinator) -> Handoff:
+    """A coordinator judged this red flag not to be an emergency (kept, counted, audited)."""
+    handoff = get_handoff(uow, handoff_id)
+    if not handoff.red_flag_category:
+        raise InvalidTransition("this case was not raised by a red flag")
+    if handoff.not_emergency_at is None:
+        handoff.not_emergency_at = utcnow()
+        handoff.not_emergency_by = coordinator.id
+        audit(uow, coordinator.username, "marked_not_emergency", handoff.id, category=handoff.red_flag_category)
+    return handoff
+
+
+def red_flag_counts(uow: UnitOfWork) -> dict[str, int]:
+    """Cases raised by a red flag, and how many coordinators marked "not an emergency"."""
+    raised = uow.session.execute(select(func.count()).select_from(Handoff)
+                                 .where(Handoff.red_flag_category.is_not(None))).scalar_one()
+    dismissed = uow.session.execute(select(func.count()).select_from(Handoff)
+                                    .where(Handoff.not_emergency_at.is_not(None))).scalar_one()
+    return {"raised": raised, "not_emergency": dismissed}
+
+
 def counts(uow: UnitOfWork) -> dict[str, int]:
     found = dict(uow.session.execute(select(Handoff.status, func.count()).group_by(Handoff.status)).all())
     result = {status: found.get(status, 0) for status in HANDOFF_STATUSES}
@@ -256,6 +282,14 @@ def to_api(handoff: Handoff, coordinators: dict[int, str] | None = None,
         "profile": handoff.profile or {},
         "eligibility": handoff.eligibility,
         "transcript": list(transcript) if transcript is not None else list(handoff.transcript or []),
+        "red_flag": None if not handoff.red_flag_category else {
+            "category": handoff.red_flag_category,
+            "text": handoff.red_flag_text,
+            "not_emergency": handoff.not_emergency_at is not None,
+            "marked_not_emergency_at": _iso(handoff.not_emergency_at),
+            "marked_not_emergency_by": (coordinators or {}).get(handoff.not_emergency_by)
+            if handoff.not_emergency_by else None,
+        },
     }
 
 

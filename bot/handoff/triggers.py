@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-RED_FLAG_INTENTS = frozenset({"emergency", "self_harm"})
+# "red_flag_now": yes, the red flag asked about is happening now.
+RED_FLAG_INTENTS = frozenset({"emergency", "self_harm", "red_flag_now"})
 NOT_UNDERSTOOD = "nlu_fallback"
 INTAKE_RESULT_ACTION = "action_intake_result"
 LISTEN = "action_listen"

@@ -16,13 +16,14 @@ from bot.intake.yesno import read_yes_no
 # Intents that are not answers: the form steps aside and the conversation
 # handles them (a question is answered, "stop" stops, a red flag is urgent).
 INTERRUPTIONS = frozenset({
-    "faq", "emergency", "self_harm", "stop_intake", "human_handoff", "bot_challenge",
+    "faq", "emergency", "self_harm", "red_flag_unclear", "red_flag_now", "red_flag_not_now", "stop_intake", "human_handoff", "bot_challenge",
     "goodbye", "ask_capabilities", "greet", "thank", "check_eligibility", "ask_another",
     # The console's signals: a coordinator took or handed back the conversation.
     "EXTERNAL_handoff_claimed", "EXTERNAL_handoff_closed",
 })
 # Never read as an answer, whatever the words: the conversation handles these first.
-SAFETY_FIRST = frozenset({"emergency", "self_harm", "EXTERNAL_handoff_claimed", "EXTERNAL_handoff_closed"})
+SAFETY_FIRST = frozenset({"emergency", "self_harm", "red_flag_unclear", "red_flag_now", "red_flag_not_now",
+                          "EXTERNAL_handoff_claimed", "EXTERNAL_handoff_closed"})
 # Intents that mean yes or no to a yes/no question, besides affirm and deny.
 YES_BY_INTENT = {"consent": frozenset(), "confirmed": frozenset()}
 NO_BY_INTENT = {"consent": frozenset({"stop_intake"}), "confirmed": frozenset({"change_answer"})}

@@ -1,4 +1,6 @@
-"""Red-flag detection: the safety net under the intent classifier."""
-from bot.safety.red_flags import RedFlag, RedFlagDetector, detect_red_flag
+"""The red-flag safety net: emergencies recognised as patients describe them, and only real ones."""
+from bot.safety.detector import (ASK, NONE, URGENT, Assessment, Mention, RedFlagDetector, assess,
+                                 default_detector, pending_answer)
 
-__all__ = ["RedFlag", "RedFlagDetector", "detect_red_flag"]
+__all__ = ["ASK", "NONE", "URGENT", "Assessment", "Mention", "RedFlagDetector", "assess", "default_detector",
+           "pending_answer"]

@@ -209,6 +209,12 @@ class Handoff(Base):
     updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     claimed_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
     closed_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
+    # A red flag: its category (bot/safety/categories.yml) and the words that raised it.
+    red_flag_category: Mapped[Optional[str]] = Column(String(40), index=True)
+    red_flag_text: Mapped[Optional[str]] = Column(String(300))
+    # A coordinator judged the red flag not to be an emergency (precision in real use).
+    not_emergency_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
+    not_emergency_by: Mapped[Optional[int]] = Column(Integer, ForeignKey("coordinator.id"))
 
 
 class HandoffNote(Base):

@@ -93,7 +93,7 @@ def test_a_number_that_chooses_nothing_stays_as_written(assistant, fake_apis):
 def test_an_emergency_gets_the_emergency_answer_first(assistant, fake_apis):
     number = new_number()
     sent = say(assistant, fake_apis.twilio, number, "I'm coughing up blood")
-    assert sent[0] == response_texts("utter_emergency")[0]
+    assert sent[0] == response_texts("utter_red_flag_bleeding")[0]
 
 
 @pytest.mark.parametrize("signature", ["", "bm90IGEgc2lnbmF0dXJl"], ids=["missing", "wrong"])

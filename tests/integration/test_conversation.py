@@ -64,25 +64,25 @@ def test_each_question_gets_its_own_answer_then_next_steps(assistant, key):
 
 
 EMERGENCY = [
-    "my dad is coughing up blood",
-    "I can't breathe",
-    "she collapsed on the floor",
-    "terrible chest pain since ten minutes",
-    "he's gasping and his lips are blue",
+    ("my dad is coughing up blood", "bleeding"),
+    ("I can't breathe", "breathlessness"),
+    ("she collapsed on the floor", "collapse"),
+    ("terrible chest pain since ten minutes", "chest_pain"),
+    ("he's gasping and his lips are blue", "breathlessness"),
 ]
 CRISIS = ["I want to end my life", "i keep thinking about suicide", "my mum said she wants to kill herself"]
 
 
-@pytest.mark.parametrize("message", EMERGENCY)
-def test_emergencies_get_the_urgent_answer(assistant, message):
+@pytest.mark.parametrize("message, category", EMERGENCY)
+def test_emergencies_get_the_urgent_answer_of_their_category(assistant, message, category):
     replies = assistant.say(new_sender(), message)
-    assert replies[0]["text"] == response_texts("utter_emergency")[0]
+    assert replies[0]["text"] == response_texts(f"utter_red_flag_{category}")[0]
 
 
 @pytest.mark.parametrize("message", CRISIS)
 def test_crisis_gets_the_crisis_line(assistant, message):
     replies = assistant.say(new_sender(), message)
-    assert replies[0]["text"] == response_texts("utter_self_harm")[0]
+    assert replies[0]["text"] == response_texts("utter_red_flag_self_harm")[0]
     assert "988" in replies[0]["text"] and "116 123" in replies[0]["text"]
 
 
@@ -91,7 +91,7 @@ def test_emergency_interrupts_a_conversation_under_way(assistant):
     assistant.say(sender, "hello")
     assistant.say(sender, QUESTIONS["schedule"])
     replies = assistant.say(sender, "sorry, my husband just started coughing blood")
-    assert replies[0]["text"] == response_texts("utter_emergency")[0]
+    assert replies[0]["text"] == response_texts("utter_red_flag_bleeding")[0]
     replies = assistant.say(sender, QUESTIONS["side_effects"])
     assert replies[0]["text"] in response_texts("utter_faq/side_effects")
 

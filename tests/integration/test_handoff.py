@@ -91,7 +91,7 @@ def test_a_red_flag_gets_the_emergency_answer_first_then_an_urgent_case(assistan
     sender = new_sender()
     assistant.say(sender, "what is cik therapy")
     replies = texts(assistant.say(sender, "my father is coughing up a lot of blood right now"))
-    assert replies[0] == response_texts("utter_emergency")[0]
+    assert replies[0] == response_texts("utter_red_flag_bleeding")[0]
     assert replies[-1] == response_texts("utter_handoff_urgent")[0]
     [case] = handoffs(assistant, sender)
     assert (case["reason"], case["priority"]) == ("red_flag", "urgent")

@@ -18,9 +18,11 @@ def test_free_text_intake_ends_with_the_result_in_the_database(assistant):
     say = lambda message: texts(assistant.say(sender, message))  # noqa: E731
 
     # Details given before the intake are used after consent, not stored before it.
+    # The intake is offered with one tap: thanks and an offer, or its consent question.
     offer = say("my dad has stage 3b squamous lung cancer, he is on chemo and radiation together")
-    assert offer == [response_texts("utter_offer_intake")[0]], "details alone get thanks and an offer"
-    assert say("could cik fit his case?")[0] == response_texts("utter_ask_consent")[0]
+    assert offer[0] in response_texts("utter_offer_intake") + response_texts("utter_ask_consent")
+    # Asking to check the case while the consent question is open carries on with it.
+    assert say("could cik fit his case?")[-1] in response_texts("utter_ask_consent")
     engine = create_engine(assistant.database_url)
     with engine.connect() as db:
         assert db.execute(text("select count(*) from intake where conversation_id = :c"),
@@ -35,9 +37,8 @@ def test_free_text_intake_ends_with_the_result_in_the_database(assistant):
     assert say("TPS 60%")[-1] in response_texts("utter_ask_ecog")
     replies = say("he is up and about more than half the day but can't work")
     assert replies[-1] in response_texts("utter_ask_age")
-    replies = say("two hundred")                                   # bad age: a clear re-ask
-    assert replies[0] in response_texts("utter_invalid_age")
-    assert replies[-1] in response_texts("utter_ask_age")
+    replies = say("two hundred")                                   # bad age: one clear re-ask
+    assert len(replies) == 1 and replies[0] in response_texts("utter_invalid_age")
     assert say("he's 67")[-1] in response_texts("utter_ask_country")
     assert say("Kenya")[-1] in response_texts("utter_ask_contact_name")
     assert say("Amina Otieno")[-1] in response_texts("utter_ask_contact_email")
@@ -101,6 +102,6 @@ def test_a_question_mid_intake_is_answered_and_the_intake_goes_on(assistant):
 def test_red_flag_interrupts_the_intake(assistant):
     sender = start_intake(assistant)
     replies = texts(assistant.say(sender, "he can't breathe"))
-    assert replies[0] == response_texts("utter_emergency")[0], "the emergency answer comes first"
+    assert replies[0] == response_texts("utter_red_flag_breathlessness")[0], "the emergency answer comes first"
     assert replies[-1] == response_texts("utter_handoff_urgent")[0], "then the team is alerted"
     assert not any(reply in response_texts("utter_ask_diagnosis") for reply in replies)

@@ -69,6 +69,8 @@ def test_the_classifier_counts_only_when_the_words_say_nothing():
     ("age", "he turned 71 in may", 71),
     ("age", "she is fifty eight", 58),
     ("age", "my mom is 49 yrs", 49),
+    ("age", "a hundred and five", 105),
+    ("age", "one hundred and twenty", 120),
     ("histology", "it says sqamous", "squamous"),
     ("histology", "adenosquamous", "other"),
     ("respondent", "asking for a friend", "caregiver"),
@@ -77,6 +79,11 @@ def test_the_classifier_counts_only_when_the_words_say_nothing():
 ])
 def test_field_answers_as_people_give_them(field, text, value):
     assert parse_answer(field, text) == (value, None)
+
+
+@pytest.mark.parametrize("text", ["two hundred", "three hundred years", "two hundred and one"])
+def test_an_age_in_the_hundreds_is_read_whole_and_refused(text):
+    assert parse_answer("age", text) == (None, "out_of_range")
 
 
 @pytest.mark.parametrize("field, text", [

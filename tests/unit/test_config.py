@@ -39,3 +39,17 @@ def test_bad_port_is_a_clear_error(clean_env, tmp_path, value):
 def test_action_endpoint_uses_loopback(clean_env, tmp_path):
     clean_env.setenv("ACTION_PORT", "5999")
     assert load_settings(tmp_path / "x").action_endpoint == "http://127.0.0.1:5999/webhook"
+
+
+def test_the_wait_for_an_answer_about_a_red_flag_is_five_minutes_unless_set(clean_env, tmp_path):
+    clean_env.delenv("RED_FLAG_ANSWER_MINUTES", raising=False)
+    assert load_settings(tmp_path / "missing.env").red_flag_answer_minutes == 5.0
+    clean_env.setenv("RED_FLAG_ANSWER_MINUTES", "0.5")
+    assert load_settings(tmp_path / "missing.env").red_flag_answer_minutes == 0.5
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3"])
+def test_a_bad_wait_for_a_red_flag_answer_is_a_clear_error(clean_env, tmp_path, value):
+    clean_env.setenv("RED_FLAG_ANSWER_MINUTES", value)
+    with pytest.raises(ValueError, match="RED_FLAG_ANSWER_MINUTES"):
+        load_settings(tmp_path / "missing.env")

@@ -15,7 +15,8 @@ from tests.helpers import (
 
 # Emergency and crisis answers carry public phone numbers, not clinical facts;
 # the intake's questions and re-asks carry examples and ranges ("0 to 4").
-PHONE_NUMBER_RESPONSES = {"utter_emergency", "utter_self_harm"}
+PHONE_NUMBER_RESPONSES = {"utter_emergency", "utter_self_harm", "utter_red_flag_not_now", "utter_red_flag_no_answer"}
+RED_FLAG_PREFIX = "utter_red_flag_"
 INTAKE_PREFIXES = ("utter_ask_", "utter_invalid_", "utter_intake_", "utter_reask", "utter_change_")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:\s*[–-]\s*\d+(?:[.,]\d+)?)?%?")
 
@@ -51,7 +52,7 @@ def test_every_topic_the_issue_names_has_an_answer():
 @pytest.mark.parametrize(
     "name,text",
     [(n, t) for n, t in all_response_texts()
-     if n not in PHONE_NUMBER_RESPONSES and not n.startswith(INTAKE_PREFIXES)],
+     if n not in PHONE_NUMBER_RESPONSES and not n.startswith(INTAKE_PREFIXES + (RED_FLAG_PREFIX,))],
 )
 def test_every_number_in_an_answer_is_on_the_source_page(name, text):
     page = source_text()

@@ -171,6 +171,43 @@ def test_the_api_shape_has_every_contract_field(uow):
     assert body["profile"] == PROFILE and body["status"] == "open"
 
 
+def test_a_red_flag_case_keeps_its_category_and_words_and_can_be_marked_not_an_emergency(uow):
+    anna = coordinator(uow)
+    flag = {"category": "seizure", "text": "dad had a fit"}
+    with uow() as work:
+        handoff, _ = service.open_handoff(work, request(reason="red_flag", red_flag=flag), NOTIFY_OFF, CONSOLE)
+        case_id = handoff.id
+        assert service.to_api(handoff)["red_flag"] == {
+            "category": "seizure", "text": "dad had a fit", "not_emergency": False,
+            "marked_not_emergency_at": None, "marked_not_emergency_by": None}
+        assert service.red_flag_counts(work) == {"raised": 1, "not_emergency": 0}
+    with uow() as work:
+        service.mark_not_emergency(work, case_id, as_user(work, anna))
+    with uow() as work:
+        service.mark_not_emergency(work, case_id, as_user(work, anna))  # twice: counted once
+        body = service.to_api(service.get_handoff(work, case_id), service.coordinator_names(work))
+        assert body["red_flag"]["not_emergency"] and body["red_flag"]["marked_not_emergency_by"] == "anna"
+        assert service.red_flag_counts(work) == {"raised": 1, "not_emergency": 1}
+        marks = work.session.execute(select(AuditEntry).where(AuditEntry.action == "marked_not_emergency")).scalars()
+        assert [m.detail for m in marks] == [{"category": "seizure"}]
+
+
+def test_only_a_red_flag_case_can_be_marked_not_an_emergency(uow):
+    anna = coordinator(uow)
+    with uow() as work:
+        handoff, _ = service.open_handoff(work, request(), NOTIFY_OFF, CONSOLE)
+        case_id = handoff.id
+        assert service.to_api(handoff)["red_flag"] is None
+    with uow() as work, pytest.raises(service.InvalidTransition, match="not raised by a red flag"):
+        service.mark_not_emergency(work, case_id, as_user(work, anna))
+
+
+def test_a_spooled_request_from_before_red_flag_categories_still_loads():
+    old = {"conversation_id": "c", "channel": "rest", "reason": "red_flag", "profile": {}, "eligibility": None,
+           "transcript": []}
+    assert HandoffRequest(**old).red_flag is None
+
+
 # ----- triggers and the quiet rule ----------------------------------------------------
 
 def user(intent):

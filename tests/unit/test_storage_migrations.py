@@ -92,8 +92,8 @@ def assert_repository_works(url: str) -> None:
         engine.dispose()
 
 
-# The newest revision (0002: handoffs, coordinators, console, audit, outbox).
-HEAD = "0002"
+# The newest revision (0003: red flags on handoffs).
+HEAD = "0003"
 
 
 @pytest.fixture
