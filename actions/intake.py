@@ -19,16 +19,21 @@ from bot.intake import (CONSENT_VERSION, PROFILE_FIELDS, Turn, interpret, next_q
                         profile_from_slots)
 from bot.intake.flow import FORM_SLOTS, reask_offer_buttons
 from bot.intake import records
-from bot.intake.parsing import parse_answer
+from bot.intake.parsing import parse_answer, revised_setting
 from bot.intake.summary import summarise
 
 
 def findings_of(message: Dict[Text, Any]) -> Dict[Text, Any]:
-    """Contract values the NLU found in one message (last mention wins)."""
+    """Contract values the NLU found in one message (last mention wins; treatments add up)."""
     found: Dict[Text, Any] = {}
     for entity in message.get("entities") or []:
-        if entity.get("entity") in PROFILE_FIELDS and entity.get("value") is not None:
-            found[entity["entity"]] = entity["value"]
+        name, value = entity.get("entity"), entity.get("value")
+        if name not in PROFILE_FIELDS or value is None:
+            continue
+        if name == "setting":  # a list from the text, or one value from a button
+            value = [*found.get("setting", []), *(value if isinstance(value, list) else [value])]
+            value = list(dict.fromkeys(value))
+        found[name] = value
     return found
 
 
@@ -98,6 +103,10 @@ class ValidateIntakeForm(FormValidationAction):
         intent = (message.get("intent") or {}).get("name") or ""
         findings = findings_of(message)
         correcting = bool(tracker.get_slot(c.SLOT_CORRECTING))
+        # "he stopped the Keytruda", "it's second line now": the treatment list changes, not restarts
+        revised = revised_setting(tracker.get_slot("setting"), message.get("text") or "")
+        if revised is not None:
+            findings["setting"] = revised
 
         if requested in c.YES_NO_FIELDS and not question_was_shown(tracker, requested):
             return []  # e.g. "yes, check my case" starts the intake: it is not consent to a text not yet shown

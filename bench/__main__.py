@@ -8,7 +8,8 @@
   (false accepts; goal under 2%), overall and per file;
 - the red-flag net's recall per category and false alarms, on the blind
   and development sets of tests/safety (bench/red_flags.py);
-- clinical extraction precision and recall per field;
+- clinical extraction precision and recall per field, and the treatment-history
+  sets of tests/nlp (setting as a set, each biomarker, not_tested);
 - the sentence encoder's weights run four ways (bench/encoders.py);
 - per-turn latency through the REST channel, p50/p95, beside a vanilla
   `rasa init` bot made, trained and run in the same run (bench/vanilla.py),
@@ -44,6 +45,7 @@ EVAL_DIR = ROOT.parent / "shared" / "eval"
 
 sys.path.insert(0, str(ROOT))
 from bench import encoders, red_flags, understanding, vanilla  # noqa: E402
+from tests.nlp import evaluate as treatment_sets  # noqa: E402
 from bot.understanding.decision import default_policy  # noqa: E402
 from tests.helpers import domain, free_port, nlu_examples  # noqa: E402
 from tests.understanding.runner import RestChat  # noqa: E402
@@ -343,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'field':16s} precision  recall  (n)")
     for name, (precision, recall, count) in scores.items():
         print(f"{name:16s} {precision:9.3f} {recall:7.3f}  ({count})")
+    for name in ("dev_a", "dev_b", "dev_c", "blind"):
+        described = "blind set, never tuned on" if name == "blind" else "development set, tuned on"
+        print(f"== Treatment histories, tests/nlp/treatment_histories_{name}.jsonl ({described})")
+        print(treatment_sets.table(treatment_sets.measure(
+            treatment_sets.load(ROOT / "tests" / "nlp" / f"treatment_histories_{name}.jsonl"))))
     for name in ("dev", "blind"):
         described = {"dev": "development set, tuned on", "blind": "blind set, never tuned on"}[name]
         print(f"== Understanding, tests/understanding/{name}.jsonl ({described}), through the REST channel")

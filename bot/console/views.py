@@ -85,6 +85,8 @@ LABELS = {"egfr": "EGFR", "alk": "ALK", "pdl1": "PD-L1", "ecog": "ECOG", "contac
 def humanize(value: Any) -> str:
     if value is None:
         return "not given"
+    if isinstance(value, (list, tuple)):  # the treatment list: "first line chemotherapy, immunotherapy"
+        return ", ".join(humanize(item) for item in value) or "not given"
     return str(value).replace("_", " ")
 
 

@@ -21,8 +21,9 @@ from bot.eligibility.schema import (
     ProfileError,
     is_unknown,
     show,
+    validate_item,
     validate_profile,
-    validate_value,
+    values_of,
 )
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
@@ -44,10 +45,11 @@ class Rule:
     overrides: bool = False
 
     def applies_to(self, profile: Mapping[str, Any]) -> bool:
-        """Every condition's field holds one of its listed values; unknown never does."""
+        """Every condition's field holds one of its listed values (for a list, one of
+        its items does: each setting can match its own rule); unknown never does."""
         for field, values in self.conditions.items():
             value = profile.get(field)
-            if is_unknown(value) or value not in values:
+            if is_unknown(value) or not any(item in values for item in values_of(value)):
                 return False
         return True
 
@@ -150,7 +152,7 @@ def _conditions(value: Any, where: str) -> dict:
         normalised = []
         for item in _list(values, f"{where}.{field}"):
             try:
-                item = validate_value(field, item)
+                item = validate_item(field, item)
             except ProfileError as exc:
                 raise RulesError(f"{where}.{field}: {exc.message}") from None
             if is_unknown(item):

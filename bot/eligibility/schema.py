@@ -13,6 +13,9 @@ Decisions worth knowing:
 - Words are normalised: case, surrounding spaces, and "-" or spaces for "_"
   ("First-line chemotherapy" -> "first_line_chemotherapy"); stages are written
   many ways ("stage 3b", "IIIb", "three B" -> "IIIB"; "stage 4", "metastatic" -> "IV").
+- `setting` is a list (every current or planned treatment); a single string is
+  read as a one-item list. The list is given in the contract's order, without
+  repeats; "unknown" beside a known treatment adds nothing and is dropped.
 - Numbers: booleans are never numbers; 2.0 and "2" are read as 2; 2.5 is refused.
   For `ecog` and `age` the word "unknown" is read as null.
 """
@@ -30,6 +33,7 @@ SCLC_STAGES = ("limited", "extensive")
 STAGES = NSCLC_STAGES + SCLC_STAGES + ("unknown",)
 SETTINGS = (
     "first_line_chemotherapy",
+    "later_line_chemotherapy",
     "concurrent_chemoradiotherapy",
     "post_resection",
     "targeted_therapy",
@@ -99,8 +103,15 @@ def show(value: Any, limit: int = 60) -> str:
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a value that says nothing: null or "unknown"."""
-    return value is None or value == UNKNOWN
+    """True for a value that says nothing: null, "unknown", or a list of only that."""
+    return value is None or value == UNKNOWN or value == [UNKNOWN] or value == []
+
+
+def values_of(value: Any) -> tuple:
+    """The values of a field: the items of a list (`setting`), or the one value."""
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return (value,)
 
 
 # --- one validator per kind of field ------------------------------------------------
@@ -187,6 +198,22 @@ def _stage(value: Any) -> str:
     return _ROMAN_OUT[number]
 
 
+def _list_of(allowed: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A list of choices (a single string is a one-item list), in `allowed`'s order."""
+    one = _choice(allowed)
+
+    def check(value: Any) -> Any:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not items:
+            raise ValueError(f"must be a non-empty list of {', '.join(allowed)}, or null, got {show(value)}")
+        chosen = {one(item) for item in items}
+        if len(chosen) > 1:
+            chosen.discard(UNKNOWN)
+        return [name for name in allowed if name in chosen]
+
+    return check
+
+
 def _pdl1(value: Any) -> Any:
     bad = f"must be high, low, negative, unknown, a percentage 0-100 or null, got {show(value)}"
     if isinstance(value, bool):
@@ -243,7 +270,7 @@ VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "diagnosis": _choice(DIAGNOSES),
     "histology": _choice(HISTOLOGIES),
     "stage": _stage,
-    "setting": _choice(SETTINGS),
+    "setting": _list_of(SETTINGS),
     "ecog": _bounded_int(*ECOG_RANGE),
     "egfr": _choice(BIOMARKER_RESULTS),
     "alk": _choice(BIOMARKER_RESULTS),
@@ -267,6 +294,21 @@ def validate_value(field: str, value: Any) -> Any:
         return None
     try:
         return VALIDATORS[field](value)
+    except ValueError as exc:
+        raise ProfileError(field, str(exc)) from None
+
+
+# Fields whose value is a list; `validate_item` checks one of their items.
+LIST_FIELDS = ("setting",)
+_ITEM_VALIDATORS = {"setting": _choice(SETTINGS)}
+
+
+def validate_item(field: str, value: Any) -> Any:
+    """One value of a field, even of a list field (a rule lists single values)."""
+    if field not in _ITEM_VALIDATORS:
+        return validate_value(field, value)
+    try:
+        return _ITEM_VALIDATORS[field](value)
     except ValueError as exc:
         raise ProfileError(field, str(exc)) from None
 

@@ -13,6 +13,7 @@ from typing import Any, Optional, Tuple
 from bot.intake.flow import UNKNOWN
 from bot.nlp import extract
 from bot.nlp.spelling import corrected_text
+from bot.nlp.treatment import revise
 
 Reading = Tuple[Optional[Any], Optional[str]]
 
@@ -105,6 +106,15 @@ def _biomarker_answer(text: str) -> Optional[str]:
     if _ANSWER_POSITIVE.search(text):
         return "positive"
     return None
+
+
+def revised_setting(previous: Any, text: str) -> Optional[list]:
+    """The treatment list after `text`, when a list is already known and `text` changes it
+    (`bot.nlp.treatment.revise`: a drug stopped, a line changed, a treatment added)."""
+    if not previous or previous == UNKNOWN or previous == [UNKNOWN]:
+        return None
+    previous = previous if isinstance(previous, list) else [previous]
+    return revise(previous, text)
 
 
 def parse_answer(field: str, text: str) -> Reading:

@@ -19,8 +19,10 @@ def _display() -> dict:
 
 def display_value(field: str, value: Any) -> str:
     shown = _display()
-    if value == UNKNOWN or value is None:
+    if value == UNKNOWN or value is None or value == [UNKNOWN]:
         return shown["unknown"]
+    if isinstance(value, (list, tuple)):  # every current or planned treatment
+        return "; ".join(display_value(field, item) for item in value)
     if field == "pdl1" and isinstance(value, (int, float)):
         return f"{value:g}%"
     return str(shown["values"].get(field, {}).get(value, value))

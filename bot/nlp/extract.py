@@ -7,8 +7,8 @@ things are read from the raw text instead, where tokens get in the way: the
 EGFR/ALK status (a marker with a word of result nearby), PD-L1 (often written
 "PD-L1 TPS 60%"), and phone numbers. Countries come from `countries.txt`.
 
-Overlapping matches: the longest wins ("non small cell" is NSCLC, not SCLC;
-"chemo and radiation" is concurrent chemoradiotherapy, not chemotherapy).
+Overlapping matches: the longest wins ("non small cell" is NSCLC, not SCLC).
+The treatment history (`setting`, a list) is read by `bot.nlp.treatment`.
 Several values for one field (a correction, "stage 3... no, stage 4"): in
 `extract_profile` the last one mentioned wins. A stage 3 without its letter
 (A, B or C) gives no stage: the contract has no plain III, and guessing is
@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from bot.nlp.spelling import corrected
+from bot.nlp.treatment import read_history
 
 HERE = Path(__file__).parent
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
@@ -95,7 +96,7 @@ class _Extractor:
             if value is not None:
                 found.append(Finding(rule.field, value, span.start_char, span.end_char, span.text))
         found += _biomarkers(text) + _pdl1(text) + _phones(text)
-        found = _drop_overlaps(found)
+        found = _drop_overlaps(found) + _setting(text)
         found += _not_tested(text, {f.field for f in found})
         if any(f.field == "histology" for f in found) and not any(f.field == "diagnosis" for f in found):
             first = next(f for f in found if f.field == "histology")
@@ -161,19 +162,33 @@ def _age(span, doc) -> Any:
 
 
 _MARKER = re.compile(r"\b(egfr|alk)\b", re.I)
-_POSITIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(positive|pos\b|\+|mutation|mutated|mutant|rearranged|rearrangement|fusion|translocation|exon|l858r|t790m|del)", re.I)
+_POSITIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(positive|pos\b|\+|mutation|mutated|mutant|rearranged|rearrangement|fusion|translocation|exon|l858r|t790m|del\b|\d+\s?del\b|ex\d+\s?del|deletion|insertion|eml4)", re.I)
 _NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|wild[- ]?type|wt\b|not detected|no mutation|not found|normal)", re.I)
-_NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for)\s+(an?\s+)?$", re.I)
-_UNSURE_BEFORE = re.compile(r"(don'?t|do not|not sure|no idea)\s+(\w+\s+){0,3}$", re.I)
-_UNSURE_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(unknown|not sure|pending|awaited|awaiting|waiting)", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for|no (?:mutations?|alterations?|fusions?|"
+                             r"rearrangements?|changes?) (?:for|in|of))\s+(an?\s+)?$", re.I)
+_UNSURE_BEFORE = re.compile(r"(?:don'?t|do not|dont|not sure|no idea|unsure|not certain|waiting (?:on|for)|awaiting|"
+                            r"pending|still being done)\s+(?:[\w(]+[\s,]+){0,4}$", re.I)
+_UNSURE_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(unknown|not sure|pending|awaited|awaiting|waiting|not back|"
+                           r"no idea|(?:we |i )?(?:honestly |really |still )?(?:don'?t|dont|do not) know|"
+                           r"never found out|not known|still being done|nobody told)", re.I)
+# Other markers named in one breath with a result for all: "EGFR/ALK negative", "EGFR, ALK, ROS1 wild type".
+_MARKER_LIST = re.compile(r"^(?:\s*(?:/|,|and|&|\+|or)\s*(?:egfr|alk|ros-?1|kras|braf|met|ret|her-?2|ntrk|"
+                          r"pd-?l-?1)\b)+", re.I)
 # A test that was never done: "EGFR not tested", "never tested for ALK", "no EGFR test was done".
 NOT_TESTED_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,3}?(?:not (?:been )?(?:tested|checked|done|performed|ordered|sent)|untested|"
-    r"never (?:been )?(?:tested|checked|done|performed)|wasn'?t (?:tested|checked|done)|"
+    r"^\W{0,3}(?:\w+\W+){0,5}?(?:(?:has|have)n'?t been (?:tested|checked|done)|not (?:been )?(?:tested|checked|done|performed|ordered|sent|assessed|"
+    r"available|requested)|untested|"
+    r"never (?:been )?(?:tested|checked|done|performed|sent)|(?:was|were)(?:n'?t| not) (?:tested|checked|done|sent)|"
     r"test(?:ing)? (?:was |were )?(?:not|never) (?:done|performed|ordered))", re.I)
 NOT_TESTED_BEFORE = re.compile(
-    r"(?:never|not|didn'?t|did not|haven'?t|hasn'?t|have not|has not|wasn'?t)\s+(?:been\s+)?"
-    r"(?:tested|checked|test(?:ed)?|check(?:ed)?|do(?:ne)?|look(?:ed)?)\s+(?:for\s+|at\s+)?(?:an?\s+|the\s+|his\s+|her\s+)?$", re.I)
+    r"(?:never|not|didn'?t|did not|haven'?t|hasn'?t|have not|has not|wasn'?t|no one|noone|nobody)\s+"
+    r"(?:ever\s+)?(?:been\s+)?"
+    r"(?:tested|checked|test(?:ed)?|check(?:ed)?|do(?:ne)?|did|run|ran|order(?:ed)?|sen[dt]|look(?:ed)?)\s+"
+    r"(?:(?:his|her|their|my|the)\s+(?:tumou?r|tissue|biopsy|sample|cancer)\s+)?"
+    r"(?:for\s+|at\s+)?(?:an?\s+|the\s+|his\s+|her\s+)?$", re.I)
+# "never tested for ALK or EGFR", "never checked for mutations or PD-L1": what comes before the marker in a list
+_LIST_BEFORE = re.compile(r"(?:\b(?:egfr|alk|ros-?1|kras|pd-?l-?1|mutations?|genes?|biomarkers?)\s*(?:,|/|or|and|&)\s*)+$",
+                          re.I)
 _TEST_WORD_AFTER = re.compile(r"^\W{0,3}(?:test|tests|testing|analysis|panel)\b", re.I)
 # "No biomarker testing was done", "they never checked for mutations": every marker of that kind.
 _GENERIC_NOT_TESTED = re.compile(
@@ -181,17 +196,34 @@ _GENERIC_NOT_TESTED = re.compile(
     r"\b(?:biomarkers?|mutations?|molecular|genetic|genomic|gene|ngs|markers?|tumou?r tests?)\b[^.;]{0,30}?"
     r"(?:\b(?:test(?:s|ed|ing)?|check(?:s|ed|ing)?|done|performed|ordered|analysis)\b)?"
     r"|\b(?:biomarkers?|mutations?|molecular|genetic|genomic|gene|ngs)\b[^.;]{0,20}?\b(?:test(?:s|ing)?|panel|analysis)\b"
-    r"[^.;]{0,20}?\b(?:not|never)\b[^.;]{0,10}?\b(?:done|performed|ordered|tested)\b", re.I)
+    r"[^.;]{0,20}?(?:\bnot|\bnever|n'?t)\b[^.;]{0,10}?\b(?:done|performed|ordered|tested)\b|"
+    r"\b(?:insufficient|not enough|inadequate|too little)\s+(?:\w+\s+)?(?:tissue|sample|material)\b[^.;]{0,30}?"
+    r"\b(?:molecular|mutations?|genes?|genetic|ngs|biomarkers?|testing)\b", re.I)
+# "Not sure of his gene results", "still waiting on the mutation tests": every marker of that kind unknown.
+_GENERIC_UNKNOWN = re.compile(
+    r"\b(?:not sure|don'?t know|do not know|no idea|unsure|waiting (?:on|for))\b[^.;]{0,30}?"
+    r"\b(?:biomarkers?|mutations?|molecular|genetic|genomic|gene|ngs|markers?)\b", re.I)
 _NOT_TESTED_NEAR = re.compile(r"\b(?:test(?:s|ed|ing)?|check(?:s|ed|ing)?|done|performed|ordered|analy[sz]ed)\b", re.I)
 
 
+def _setting(text: str) -> list[Finding]:
+    """Every current or planned treatment, as one finding whose value is the list."""
+    history = read_history(text)
+    if not history.settings:
+        return []
+    return [Finding("setting", list(history.settings), history.start, history.end,
+                    text[history.start:history.end])]
+
+
 def _not_tested(text: str, known: set[str]) -> list[Finding]:
-    """Biomarker tests that were never done, said without naming the marker."""
-    match = _GENERIC_NOT_TESTED.search(text)
+    """Biomarker tests that were never done, or whose result nobody knows, said without naming the marker."""
+    match, value = _GENERIC_NOT_TESTED.search(text), "not_tested"
     if match is None or not _NOT_TESTED_NEAR.search(text[match.start():match.end() + 40]):
+        match, value = _GENERIC_UNKNOWN.search(text), "unknown"
+    if match is None:
         return []
     fields = ["egfr", "alk"] + (["pdl1"] if re.search(r"biomarker|markers?\b", match.group(), re.I) else [])
-    return [Finding(name, "not_tested", match.start(), match.end(), match.group())
+    return [Finding(name, value, match.start(), match.end(), match.group())
             for name in fields if name not in known]
 
 
@@ -199,11 +231,11 @@ def _biomarkers(text: str) -> list[Finding]:
     found = []
     for match in _MARKER.finditer(text):
         field = match.group(1).lower()
-        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 45]
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 60]
+        after = _MARKER_LIST.sub("", after)
         after = re.split(r"[,;.]|\band\b|\balk\b|\begfr\b|\bpd", after, maxsplit=1, flags=re.I)[0]
-        if _UNSURE_BEFORE.search(before):
-            continue
-        if _UNSURE_AFTER.search(after):
+        before = _LIST_BEFORE.sub("", before)
+        if _UNSURE_BEFORE.search(before) or _UNSURE_AFTER.search(after):
             value = "unknown"
         elif (NOT_TESTED_AFTER.search(after) or NOT_TESTED_BEFORE.search(before)
                 or (_NEGATED_BEFORE.search(before) and _TEST_WORD_AFTER.search(after))):
@@ -220,8 +252,8 @@ def _biomarkers(text: str) -> list[Finding]:
 
 _PDL1_MARKER = r"\b(?:pd[- ]?l[- ]?1|pdl1|tps|tumou?r proportion score|22c3|sp263|sp142|28-8)\b"
 _PDL1 = re.compile(
-    _PDL1_MARKER + r"(?:\W+[a-z]+){0,4}?\W*"
-    r"(?:(<\s*1\s*%|less than 1\s*%)|(\d{1,3})\s*(?:%|percent|per cent)|(high|low|negative|positive|strong|weak))", re.I)
+    _PDL1_MARKER + r"(?:\W+[a-z]+){0,4}?\W*?"
+    r"(?:(<\s*1\s*%|less than 1\s*%|under 1\s*%|below 1\s*%)|(\d{1,3})\s*(?:%|percent|per cent)|(high|low|negative|positive|strong|weak))", re.I)
 # A score without the % sign, right after the marker: "TPS 80", "PD-L1 score: 50".
 _PDL1_SCORE = re.compile(
     _PDL1_MARKER + r"(?:\W+(?:score|result|level|value|is|was|of|about|around|tps|=)){0,3}\W*"
@@ -238,14 +270,48 @@ def _pdl1(text: str) -> list[Finding]:
             value = int(number)
             if value > 100:
                 continue
+            if value == 0:
+                value = "negative"  # 0% is below 1%: PD-L1 negative
         else:
             value = {"strong": "high", "weak": "low", "positive": "high"}.get(word.lower(), word.lower())
+            score = re.match(r"\s*[,(]?\s*(\d{1,3})\s*(?:%|percent|per cent)", text[match.end():match.end() + 16])
+            if score and int(score.group(1)) <= 100:  # "low (5%)": the score says more
+                value = int(score.group(1)) or "negative"
         found.append(Finding("pdl1", value, match.start(), match.end(), match.group()))
     if not found:
         for match in _PDL1_SCORE.finditer(text):
             if int(match.group(1)) <= 100:
                 found.append(Finding("pdl1", int(match.group(1)), match.start(), match.end(), match.group()))
+    if not found:
+        level = _PDL1_TC.search(text)
+        if level:  # SP263/SP142 "TC3 (>=50%)", "TC0"
+            found = [Finding("pdl1", "high" if level.group(1) == "3" else "negative" if level.group(1) == "0"
+                             else "low", level.start(), level.end(), level.group())]
+    if not found:
+        found = _pdl1_status(text)
     return found
+
+
+_PDL1_ONLY = re.compile(_PDL1_MARKER, re.I)
+_PDL1_TC = re.compile(_PDL1_MARKER + r"\W+(?:\w+\W+){0,2}?TC\s?([0-3])\b", re.I)
+
+
+def _pdl1_status(text: str) -> list[Finding]:
+    """A PD-L1 test never done ("PD-L1 not tested") or not known ("PD-L1 pending", "don't know my PD-L1")."""
+    for match in _PDL1_ONLY.finditer(text):
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 50]
+        before = _LIST_BEFORE.sub("", before)
+        after = re.sub(r"^\s*(?:,|/|or|and|&)\s*(?:(?:egfr|alk|ros-?1|kras|mutations?|genes?|biomarkers?)"
+                       r"\s*(?:,|/|or|and|&)?\s*)+", " ", after, flags=re.I)
+        after = re.split(r"[,;.]|\band\b|\balk\b|\begfr\b", after, maxsplit=1, flags=re.I)[0]
+        if _UNSURE_BEFORE.search(before) or _UNSURE_AFTER.search(after):
+            value = "unknown"
+        elif NOT_TESTED_AFTER.search(after) or NOT_TESTED_BEFORE.search(before):
+            value = "not_tested"
+        else:
+            continue
+        return [Finding("pdl1", value, match.start(), match.end(), match.group())]
+    return []
 
 
 _PHONE = re.compile(r"(?<![\w@.])(\+?\(?\d[\d\s().-]{5,20}\d)(?![\w%])")

@@ -99,7 +99,8 @@ class Intake(Base):
     diagnosis: Mapped[Optional[str]] = Column(String(16))
     histology: Mapped[Optional[str]] = Column(String(32))
     stage: Mapped[Optional[str]] = Column(String(16))
-    setting: Mapped[Optional[str]] = Column(String(40))
+    # Every current or planned treatment (contract §1): a list.
+    setting: Mapped[Optional[list]] = Column(JSON)
     ecog: Mapped[Optional[int]] = Column(Integer)
     egfr: Mapped[Optional[str]] = Column(String(16))
     alk: Mapped[Optional[str]] = Column(String(16))

@@ -29,6 +29,8 @@ QUESTIONS = {
     "infusions_cycles": "how many cik infusions and cycles will he need",
     "guidelines": "why isn't cik in the ESMO or NCCN guidelines",
     "chinese_evidence": "are the cik studies mostly done in china",
+    "approval": "has the FDA approved CIK cell therapy?",
+    "reaction_after_infusion": "what do we do if he gets a fever after the CIK infusion",
     "where_treatment": "which country would I have to go to for the cik treatment",
     "records_to_send": "which reports and scans should we send you for the review",
     "how_service_helps": "what exactly does cancerfax do for families like ours",

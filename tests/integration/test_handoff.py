@@ -142,6 +142,42 @@ def test_yes_at_the_end_of_the_intake_hands_over_the_profile_and_result(assistan
     assert any(m["text"] == "Kenya" for m in mine["transcript"])
 
 
+def test_a_treatment_history_reaches_the_coordinator_with_its_treatments_and_tier(assistant):
+    """Issue 11: several drugs at once, a correction in free text, every rule counted, the caveat."""
+    sender = new_sender("history")
+    say = lambda message: texts(assistant.say(sender, message))  # noqa: E731
+    say("my mum has stage 4 adenocarcinoma, she had carbo/pem but it spread, "
+        "now she is on docetaxel and also started Keytruda")
+    say("could cik help her?")
+    say("yes, I agree")
+    assert say("I'm her daughter")[-1] in response_texts("utter_ask_egfr")  # the rest came from the opener
+    say("they never tested her EGFR")
+    say("ALK negative")
+    say("TPS 60%")
+    say("she is up and about more than half the day but can't work")
+    say("she is 71")
+    say("Ghana")
+    say("Ama Mensah")
+    say("ama.mensah@example.com")
+    summary = say("+233 20 000 0000")[-1]
+    assert "chemotherapy after an earlier treatment stopped working" in summary
+    assert "immunotherapy" in summary and "EGFR: not tested" in summary
+    say("no")                                          # something to change
+    summary = say("she stopped the keytruda last week")[-1]
+    assert "immunotherapy" not in summary and "stopped working" in summary
+    result = say("yes that's right")
+    # chemotherapy after an earlier line: no rule of the table, so a specialist's review
+    assert "trials in China" in result[0] and "NCCN" in result[0]
+    assert "only the treating centre decides" in result[0]
+    say("yes please")
+    status, body = http("GET", f"{assistant.web_url}/api/handoffs",
+                        headers={"Authorization": f"Bearer {CONSOLE_API_TOKEN}"})
+    mine = next(h for h in body if h["conversation_id"] == sender)
+    assert mine["profile"]["setting"] == ["later_line_chemotherapy"]
+    assert mine["profile"]["egfr"] == "not_tested" and mine["profile"]["alk"] == "negative"
+    assert mine["eligibility"]["tier"] == "specialist_review" and mine["eligibility"]["matches"] == []
+
+
 def test_a_new_case_notifies_the_team_by_webhook_and_email_without_health_details(assistant):
     sender = new_sender()
     assistant.say(sender, "my mum has stage 4 adenocarcinoma, I need to talk to a person")

@@ -1,4 +1,5 @@
 """A whole intake through the running REST channel, ending in the database."""
+import json
 import uuid
 
 import pytest
@@ -57,8 +58,8 @@ def test_free_text_intake_ends_with_the_result_in_the_database(assistant):
         row = db.execute(text("select * from intake where conversation_id = :c"),
                          {"c": sender}).mappings().one()
     assert row["consent"] and row["consent_text_version"]
-    assert (row["diagnosis"], row["histology"], row["stage"], row["setting"]) == (
-        "nsclc", "squamous", "IIIB", "concurrent_chemoradiotherapy")
+    assert (row["diagnosis"], row["histology"], row["stage"]) == ("nsclc", "squamous", "IIIB")
+    assert json.loads(row["setting"]) == ["concurrent_chemoradiotherapy"]  # a list (contract section 1)
     assert (row["egfr"], row["ecog"], row["age"], row["respondent"]) == ("negative", 2, 67, "caregiver")
     assert row["contact_email"] == "amina.otieno@example.com"
     assert row["tier"] == "strong_evidence" and row["status"] == "completed"

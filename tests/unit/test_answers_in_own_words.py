@@ -108,7 +108,7 @@ def test_answers_that_give_no_value_are_re_asked(field, text):
     ("brain mets", {"stage": "IV"}),
     ("the liver is fine", {}),
     ("stage 3b sqamous, on chemo and radiaton",
-     {"stage": "IIIB", "histology": "squamous", "diagnosis": "nsclc", "setting": "concurrent_chemoradiotherapy"}),
+     {"stage": "IIIB", "histology": "squamous", "diagnosis": "nsclc", "setting": ["concurrent_chemoradiotherapy"]}),
 ])
 def test_free_text_details(text, expected):
     assert extract_profile(text) == expected

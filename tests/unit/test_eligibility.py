@@ -232,7 +232,7 @@ def _oracle_missing(given: dict) -> list:
     rules = load_rules()
     normal = validate_profile(given)
     fields = ["diagnosis", "histology", "stage", "setting", "ecog", "egfr", "alk", "pdl1"]
-    unknown = [f for f in fields if normal.get(f) in (None, "unknown")
+    unknown = [f for f in fields if normal.get(f) in (None, "unknown", ["unknown"])
                and f in {c for rule in rules.rules for c in rule.conditions}]
     answers = {f: [None] + [v for v in ENUMERATED_VALUES[f] if v != "unknown"] for f in unknown}
     found = []
@@ -453,9 +453,13 @@ NORMALISED = [
     ("stage", "Limited-stage", "limited"),
     ("stage", "extensive", "extensive"),
     ("stage", "UNKNOWN", "unknown"),
-    ("setting", "First-line chemotherapy", FIRST_LINE),
-    ("setting", "post resection", "post_resection"),
-    ("setting", "none", "none"),
+    ("setting", "First-line chemotherapy", [FIRST_LINE]),    # a string is a one-item list
+    ("setting", "post resection", ["post_resection"]),
+    ("setting", "none", ["none"]),
+    ("setting", ["immunotherapy", "First line chemotherapy", "immunotherapy"], [FIRST_LINE, "immunotherapy"]),
+    ("setting", ["unknown", "targeted_therapy"], ["targeted_therapy"]),
+    ("setting", ["unknown"], ["unknown"]),
+    ("setting", "later-line chemotherapy", ["later_line_chemotherapy"]),
     ("ecog", 0, 0),
     ("ecog", 4, 4),
     ("ecog", 2.0, 2),
@@ -589,3 +593,65 @@ def test_nan_is_never_a_number_anywhere():
     for field in ("ecog", "age", "pdl1"):
         with pytest.raises(ProfileError):
             validate_profile({field: math.nan})
+
+
+# --- setting as a list (contract section 1): every rule that matches counts -----------
+
+
+@pytest.mark.parametrize("setting, tier, rules", [
+    # chemotherapy with a PD-1 drug: investigational, whichever is named first
+    ([FIRST_LINE, "immunotherapy"], "investigational", {"stage4_first_line_chemo", "immunotherapy"}),
+    (["immunotherapy", FIRST_LINE], "investigational", {"stage4_first_line_chemo", "immunotherapy"}),
+    # a TKI with chemotherapy: limited data, not strong
+    (["targeted_therapy", FIRST_LINE], "limited_data", {"stage4_first_line_chemo", "targeted_therapy"}),
+    # chemotherapy after an earlier line stopped working: no rule of the table
+    (["later_line_chemotherapy"], "specialist_review", set()),
+    (["later_line_chemotherapy", "immunotherapy"], "investigational", {"immunotherapy"}),
+])
+def test_every_setting_counts_and_the_most_cautious_wins(setting, tier, rules):
+    result = evaluate({"diagnosis": NSCLC, "stage": "IV", "setting": setting, "ecog": 1})
+    assert result.tier == tier
+    assert {match.rule for match in result.matches} == rules
+
+
+def test_immunotherapy_after_chemoradiotherapy_is_investigational_not_strong():
+    result = evaluate({"diagnosis": NSCLC, "stage": "IIIB", "ecog": 0,
+                       "setting": [CHEMO_RT, "consolidation", "immunotherapy"]})
+    assert result.tier == "investigational"
+    assert {m.rule for m in result.matches} == {"stage3_chemoradiotherapy", "immunotherapy"}
+    # the result names both, the deciding one first
+    assert result.explanation.index("clinical trial") < result.explanation.index("radiotherapy")
+
+
+def test_poor_performance_still_overrides_a_list():
+    result = evaluate({"diagnosis": NSCLC, "stage": "IV", "ecog": 3, "setting": [FIRST_LINE, "immunotherapy"]})
+    assert result.tier == "generally_excluded"
+
+
+@pytest.mark.parametrize("bad", [[], ["chemo"], [FIRST_LINE, 3], {"a": 1}, 7])
+def test_a_bad_setting_list_names_the_field(bad):
+    with pytest.raises(ProfileError) as error:
+        validate_profile({"setting": bad})
+    assert error.value.field == "setting"
+
+
+def test_a_list_answer_never_changes_the_tier_more_than_its_items_do():
+    """`missing` tries one setting at a time: any list's tier is the most cautious of its items'."""
+    rules = load_rules()
+    base = {"diagnosis": NSCLC, "stage": "IIIA", "ecog": 1}
+    singles = [v for v in ENUMERATED_VALUES["setting"] if v != "unknown"]
+    for pair in itertools.combinations(singles, 2):
+        tiers = [_tier(rules, validate_profile({**base, "setting": [v]})) for v in pair]
+        matched = [t for t in tiers if t != rules.no_match_tier]
+        expected = min(matched, key=rules.caution) if matched else rules.no_match_tier
+        assert _tier(rules, validate_profile({**base, "setting": list(pair)})) == expected
+
+
+@pytest.mark.parametrize("given", [
+    {}, {"diagnosis": NSCLC, "stage": "IV", "setting": FIRST_LINE, "ecog": 0},
+    {"diagnosis": "sclc", "stage": "limited"}, {"ecog": 4}, {"diagnosis": NSCLC, "setting": "targeted_therapy"},
+])
+def test_every_result_carries_the_honest_caveat(given):
+    text = evaluate(given).explanation
+    assert "trials in China" in text and "NCCN" in text and "ESMO" in text
+    assert "only the treating centre decides" in text

@@ -27,6 +27,8 @@ def run(stdin: bytes | str, *args: str) -> subprocess.CompletedProcess:
     {"diagnosis": "nsclc", "stage": "IV", "setting": "first_line_chemotherapy"},
     {"diagnosis": "sclc", "stage": "limited", "ecog": 3},
     {},
+    {"diagnosis": "nsclc", "stage": "IV", "setting": ["first_line_chemotherapy", "immunotherapy"]},
+    {"diagnosis": "nsclc", "stage": "IV", "setting": ["later_line_chemotherapy"], "egfr": "not_tested"},
     {"diagnosis": "NSCLC", "stage": "stage 3b", "setting": "concurrent_chemoradiotherapy", "ecog": 1,
      "pdl1": "60%", "age": 64, "country": "Chile", "consent": True, "respondent": "caregiver"},
 ])
@@ -103,3 +105,16 @@ def test_arguments_are_refused():
     assert done.returncode == 2
     assert done.stdout == b""
     assert done.stderr.decode().startswith("error: arguments:")
+
+
+def test_a_setting_list_lists_every_matching_rule_and_the_most_cautious_wins():
+    done = run('{"diagnosis": "nsclc", "stage": "IV", "setting": ["immunotherapy", "first_line_chemotherapy"]}')
+    result = json.loads(done.stdout)
+    assert result["tier"] == "investigational"
+    assert {m["rule"] for m in result["matches"]} == {"stage4_first_line_chemo", "immunotherapy"}
+
+
+def test_a_bad_item_in_the_setting_list_names_the_field():
+    done = run('{"setting": ["first_line_chemotherapy", "chemo"]}')
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode().startswith("error: setting:") and len(done.stderr.decode().splitlines()) == 1

@@ -28,6 +28,7 @@ TOPICS_THE_ISSUE_NAMES = {
     "chinese_evidence", "where_treatment", "records_to_send", "how_service_helps",
     "travel_support", "trials", "no_guarantee", "not_medical_advice", "nsclc_share",
     "poor_performance", "cost", "visa", "named_hospitals", "waiting_time",
+    "approval", "reaction_after_infusion",
 }
 
 
@@ -169,3 +170,18 @@ def test_training_data_holds_no_copy_of_the_blind_sets():
     blind = _blind_sentences()
     assert len(blind) > 2000, "the understanding, red-flag and treatment sets are all read"
     assert _near_copies(training, blind) == []
+
+
+def test_approval_questions_say_the_guide_does_not_cover_regulatory_status():
+    text = domain()["responses"]["utter_faq/approval"][0]["text"]
+    assert "doesn't cover regulatory approval" in text and "coordinator" in text
+    assert not text.lower().startswith("no")  # the guide says nothing about approval either way
+    examples = training_examples()
+    assert not [e for e in examples["faq/guidelines"] if re.search(r"fda|ema\b|licen|regulat", e)]
+
+
+def test_a_fever_or_rash_after_an_infusion_means_contacting_the_treating_team_now():
+    text = domain()["responses"]["utter_faq/reaction_after_infusion"][0]["text"]
+    assert "contact them now" in text and "emergency services" in text
+    examples = training_examples()
+    assert not [e for e in examples["faq/side_effects"] if re.search(r"fever|rash|chills", e)]

@@ -88,7 +88,7 @@ def test_summary_lists_answers_in_order_in_plain_words():
     ("contact_name", "my name is Amina Otieno", "Amina Otieno"), ("contact_name", "12345", None),
     ("country", "Kenya", "Kenya"), ("country", "we live in Wakanda", "Wakanda"), ("country", "42", None),
     ("respondent", "for my dad", "caregiver"), ("respondent", "myself", "patient"),
-    ("setting", "keytruda", "immunotherapy"), ("diagnosis", "non small cell", "nsclc"),
+    ("setting", "keytruda", ["immunotherapy"]), ("diagnosis", "non small cell", "nsclc"),
 ])
 def test_parse_answer_reads_free_text_for_the_question_asked(field, text, value):
     from bot.intake.parsing import parse_answer

@@ -40,7 +40,7 @@ VALUES = {
     "diagnosis": "nsclc",
     "histology": "adenocarcinoma",
     "stage": "IV",
-    "setting": "first_line_chemotherapy",
+    "setting": ["first_line_chemotherapy", "immunotherapy"],
     "ecog": 1,
     "egfr": "negative",
     "alk": "negative",
@@ -192,7 +192,7 @@ def test_values_are_normalised_by_the_contract(uow):
     assert profile["stage"] == "IIIB"
     assert profile["ecog"] == 2
     assert profile["pdl1"] == "50"
-    assert profile["setting"] == "first_line_chemotherapy"
+    assert profile["setting"] == ["first_line_chemotherapy"]  # a single string is a one-item list
     assert profile["age"] is None
 
 

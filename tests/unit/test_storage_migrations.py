@@ -16,10 +16,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.storage import (
     UnitOfWork,
@@ -92,8 +93,8 @@ def assert_repository_works(url: str) -> None:
         engine.dispose()
 
 
-# The newest revision (0003: red flags on handoffs).
-HEAD = "0003"
+# The newest revision (0004: setting as a list).
+HEAD = "0004"
 
 
 @pytest.fixture
@@ -151,6 +152,33 @@ def test_downgrade_to_base_drops_the_tables_and_upgrade_restores_them(sqlite_url
         engine.dispose()
     upgrade(sqlite_url)
     assert schema_differences(sqlite_url) == []
+
+
+def assert_settings_become_lists(url: str) -> None:
+    """0004: a stored single setting becomes a one-item list, and back on downgrade."""
+    command.downgrade(alembic_config(url), "base")
+    command.upgrade(alembic_config(url), "0003")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as db:
+            db.execute(text("insert into intake (conversation_id, setting, answered_fields, consent, status, "
+                            "created_at, updated_at) values ('old', 'targeted_therapy', '[\"setting\"]', true, 'completed', "
+                            "'2026-11-28 09:30:00', '2026-11-28 09:30:00')"))
+        command.upgrade(alembic_config(url), "head")
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            assert get_intake(uow, "old")["profile"]["setting"] == ["targeted_therapy"]
+            save_fields(uow, "old", {"setting": ["first_line_chemotherapy", "immunotherapy"]})
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            assert get_intake(uow, "old")["profile"]["setting"] == ["first_line_chemotherapy", "immunotherapy"]
+        command.downgrade(alembic_config(url), "0003")
+        with engine.connect() as db:
+            assert db.execute(text("select setting from intake")).scalar() == "first_line_chemotherapy"
+    finally:
+        engine.dispose()
+
+
+def test_a_single_setting_becomes_a_list_and_back(sqlite_url):
+    assert_settings_become_lists(sqlite_url)
 
 
 def test_url_option_wins_over_database_url(tmp_path):
@@ -228,6 +256,8 @@ def test_the_migration_runs_on_postgresql(postgresql_url):
     out = upgrade(postgresql_url)
     assert "upgraded from empty" in out
     assert f"already at {HEAD}" in upgrade(postgresql_url)
+    assert_settings_become_lists(postgresql_url)
+    upgrade(postgresql_url)
     assert_intake_schema(postgresql_url)
     assert schema_differences(postgresql_url) == []
     assert_repository_works(postgresql_url)
