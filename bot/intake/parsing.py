@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional, Tuple
 
+from bot.eligibility.schema import is_unknown, values_of
 from bot.intake.flow import UNKNOWN
 from bot.nlp import extract
 from bot.nlp.spelling import corrected_text
@@ -111,10 +112,9 @@ def _biomarker_answer(text: str) -> Optional[str]:
 def revised_setting(previous: Any, text: str) -> Optional[list]:
     """The treatment list after `text`, when a list is already known and `text` changes it
     (`bot.nlp.treatment.revise`: a drug stopped, a line changed, a treatment added)."""
-    if not previous or previous == UNKNOWN or previous == [UNKNOWN]:
+    if is_unknown(previous):
         return None
-    previous = previous if isinstance(previous, list) else [previous]
-    return revise(previous, text)
+    return revise(list(values_of(previous)), text)
 
 
 def parse_answer(field: str, text: str) -> Reading:
