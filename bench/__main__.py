@@ -345,13 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'field':16s} precision  recall  (n)")
     for name, (precision, recall, count) in scores.items():
         print(f"{name:16s} {precision:9.3f} {recall:7.3f}  ({count})")
-    for name in ("dev_a", "dev_b", "dev_c", "blind"):
+    for name in ("dev_a", "dev_b", "dev_c", "dev_d", "dev_e", "blind"):
         described = "blind set, never tuned on" if name == "blind" else "development set, tuned on"
         print(f"== Treatment histories, tests/nlp/treatment_histories_{name}.jsonl ({described})")
         print(treatment_sets.table(treatment_sets.measure(
             treatment_sets.load(ROOT / "tests" / "nlp" / f"treatment_histories_{name}.jsonl"))))
-    for name in ("dev", "blind"):
-        described = {"dev": "development set, tuned on", "blind": "blind set, never tuned on"}[name]
+    for name in ("dev", "dev_b", "blind"):
+        described = {"dev": "development set, tuned on", "dev_b": "second development set, tuned on",
+                     "blind": "blind set, never tuned on"}[name]
         print(f"== Understanding, tests/understanding/{name}.jsonl ({described}), through the REST channel")
         understanding.print_rates(name, sets[name][1])
     red_flags.print_figures(flags)

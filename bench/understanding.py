@@ -1,6 +1,6 @@
 """Understanding figures: the blind sets through the running assistant, and the trade-off.
 
-`run_sets` plays tests/understanding/dev.jsonl and blind.jsonl over the REST
+`run_sets` plays tests/understanding/dev.jsonl, dev_b.jsonl and blind.jsonl over the REST
 channel (tests/understanding/runner.py) and returns each category's rate.
 `tradeoff` replays the decision (bot/understanding/decision.py) on the
 readings recorded for the development set, threshold by threshold, so the
@@ -15,14 +15,14 @@ from collections import Counter
 from typing import Iterable
 
 from bot.understanding.decision import ANSWER, ASK, FAQ_PREFIX, Policy, decide, default_policy
-from tests.understanding.runner import BLIND_SET, DEV_SET, Outcome, RestChat, Runner, load, rates
+from tests.understanding.runner import BLIND_SET, DEV_B_SET, DEV_SET, Outcome, RestChat, Runner, load, rates
 
 IN_SCOPE = ("faq", "followup")
 ANSWER_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 
 
-def run_sets(chat: RestChat, sets: Iterable[str] = ("dev", "blind")) -> dict[str, tuple[list[Outcome], dict]]:
-    paths = {"dev": DEV_SET, "blind": BLIND_SET}
+def run_sets(chat: RestChat, sets: Iterable[str] = ("dev", "dev_b", "blind")) -> dict[str, tuple[list[Outcome], dict]]:
+    paths = {"dev": DEV_SET, "dev_b": DEV_B_SET, "blind": BLIND_SET}
     results = {}
     for name in sets:
         outcomes = Runner(chat, prefix=f"bench-{name}").run(load(paths[name]))

@@ -39,6 +39,11 @@ REQUESTS = ("human_handoff",)
 FORM_ANSWERS = ("inform", "affirm", "deny", "dont_know", "skip_question", "respondent_patient",
                 "respondent_caregiver", "change_answer")
 FORM_ANSWER = "inform"
+# Answers that mean something only while the intake waits for one ("not sure",
+# "skip", "I'm his daughter"); outside it nothing follows them, so they are set
+# aside and the next reading decides ("why has my oncologist never mentioned
+# this" reads a little like "I don't know", but asks about the guidelines).
+INTAKE_ONLY = ("dont_know", "skip_question", "change_answer", "respondent_patient", "respondent_caregiver")
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,8 @@ def decide(words: Mapping[str, float], meaning: Mapping[str, float], *, word_cou
     """
     policy = policy or default_policy()
     ranking = _ranked(combine(words, meaning, policy))
+    if not in_form:
+        ranking = tuple(item for item in ranking if item[0] not in INTAKE_ONLY) or ranking
     followup_of = None
     if in_context is not None and word_count <= policy.followup_max_words:
         contextual = _ranked(mix(dict(ranking), in_context, policy.context_weight))

@@ -185,6 +185,20 @@ def test_details_with_a_plain_request_for_a_person_are_the_request():
     assert (d.action, d.label) == (ANSWER, "human_handoff")
 
 
+def test_outside_the_intake_an_answer_to_its_questions_gives_way_to_the_question_asked():
+    # "why has my oncologist never mentioned this" read a little like "I don't know",
+    # which nothing follows outside the intake (the patient got "Sorry, I lost track").
+    words = {"dont_know": 0.45, "faq/guidelines": 0.3}
+    meaning = {"dont_know": 0.3, "faq/guidelines": 0.6}
+    d = decide(words, meaning, word_count=7, policy=POLICY)
+    assert d.label == "faq/guidelines" and d.action in (ANSWER, ASK)
+
+
+def test_inside_the_intake_not_sure_stays_an_answer():
+    d = decide({"dont_know": 0.8}, {"dont_know": 0.7}, word_count=2, in_form=True, policy=POLICY)
+    assert (d.action, d.label) == (ANSWER, "dont_know")
+
+
 def test_details_alone_stay_details():
     d = decide({"inform": 0.7, "human_handoff": 0.2}, {"inform": 0.8, "human_handoff": 0.1}, word_count=12,
                policy=POLICY)
