@@ -4,7 +4,8 @@ A spaCy `Matcher` on `spacy.blank("en")` (patterns in `patterns.jsonl`, token
 attributes LOWER/TEXT/ORTH/REGEX only) finds the phrases; small normalisers
 turn them into contract values ("stage three b" -> IIIB, "ECOG 2" -> 2). Three
 things are read from the raw text instead, where tokens get in the way: the
-EGFR/ALK status (a marker with a word of result nearby), PD-L1 (often written
+EGFR/ALK status (a marker with a word of result nearby, or an EGFR mutation
+named alone; not someone else's), PD-L1 (often written
 "PD-L1 TPS 60%"), and phone numbers. Countries come from `countries.txt`.
 
 Overlapping matches: the longest wins ("non small cell" is NSCLC, not SCLC).
@@ -29,7 +30,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from bot.nlp.spelling import corrected
-from bot.nlp.treatment import read_history
+from bot.nlp.treatment import belongs_to_someone_else, read_history
 
 HERE = Path(__file__).parent
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
@@ -163,29 +164,43 @@ def _age(span, doc) -> Any:
 
 _MARKER = re.compile(r"\b(egfr|alk)\b", re.I)
 _POSITIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(positive|pos\b|\+|mutation|mutated|mutant|rearranged|rearrangement|fusion|translocation|exon|l858r|t790m|del\b|\d+\s?del\b|ex\d+\s?del|deletion|insertion|eml4)", re.I)
-_NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|wild[- ]?type|wt\b|not detected|no mutation|not found|normal)", re.I)
-_NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for|no (?:mutations?|alterations?|fusions?|"
+_NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|wild[- ]?type|wt\b|not detected|no mutation|not found|normal|"
+                       r"not (?:rearranged|mutated|amplified|present)|no (?:rearrangement|fusion|translocation))|"
+                       r"^\s*(?:-|:?\s*no)\s*(?=[,;.)]|$)", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for|(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) have|"
+                             r"no (?:mutations?|alterations?|fusions?|"
                              r"rearrangements?|changes?) (?:for|in|of))\s+(an?\s+)?$", re.I)
 _UNSURE_BEFORE = re.compile(r"(?:don'?t|do not|dont|not sure|no idea|unsure|not certain|waiting (?:on|for)|awaiting|"
-                            r"pending|still being done)\s+(?:[\w(]+[\s,]+){0,4}$", re.I)
+                            r"(?:can'?t|cannot|could ?n'?t|don'?t) (?:recall|remember)|forgot|still (?:looking at|checking)|"
+                            r"pending|still being done)\s+(?:[\w(]+[\s,]+){0,5}$", re.I)
 _UNSURE_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(unknown|not sure|pending|awaited|awaiting|waiting|not back|"
                            r"no idea|(?:we |i )?(?:honestly |really |still )?(?:don'?t|dont|do not) know|"
                            r"never found out|not known|still being done|nobody told)", re.I)
+# The result, not the test, is missing: "we haven't had the PD-L1 result back", "no EGFR result yet";
+# or the test was done and its result is not known: "tested for EGFR, I don't remember the result".
+_NO_RESULT_BEFORE = re.compile(r"\b(?:haven'?t|hasn'?t|have not|has not|not yet|still no|no)\s+(?:\w+\s+){0,3}$", re.I)
+_RESULT_AFTER = re.compile(r"^\W*(?:test\s+)?results?\b(?!\s+(?:was|is|were|came back)\s+(?:positive|negative|high|low|\d))",
+                           re.I)
+_RESULT_NOT_KNOWN = re.compile(
+    r"^[^.;]{0,40}?\b(?:(?:don'?t|do not|can'?t|cannot|never) (?:remember|recall|know|got told|were told|heard)|"
+    r"forgot|nobody told us)\b[^.;]{0,20}?\b(?:results?|number|score|what it (?:showed|was|said))\b", re.I)
 # Other markers named in one breath with a result for all: "EGFR/ALK negative", "EGFR, ALK, ROS1 wild type".
 _MARKER_LIST = re.compile(r"^(?:\s*(?:/|,|and|&|\+|or)\s*(?:egfr|alk|ros-?1|kras|braf|met|ret|her-?2|ntrk|"
                           r"pd-?l-?1)\b)+", re.I)
 # A test that was never done: "EGFR not tested", "never tested for ALK", "no EGFR test was done".
 NOT_TESTED_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,5}?(?:(?:has|have)n'?t been (?:tested|checked|done)|not (?:been )?(?:tested|checked|done|performed|ordered|sent|assessed|"
-    r"available|requested)|untested|"
+    r"available|requested|evaluable)|untested|unevaluable|"
+    r"(?:not|n'?t|never) (?:make|made|do|did|run|ran|order|ordered|send|sent) (?:the |a |any |that )?tests?|"
     r"never (?:been )?(?:tested|checked|done|performed|sent)|(?:was|were)(?:n'?t| not) (?:tested|checked|done|sent)|"
     r"test(?:ing)? (?:was |were )?(?:not|never) (?:done|performed|ordered))", re.I)
 NOT_TESTED_BEFORE = re.compile(
-    r"(?:never|not|didn'?t|did not|haven'?t|hasn'?t|have not|has not|wasn'?t|no one|noone|nobody)\s+"
+    r"(?:never|not|didn'?t|did not|haven'?t|hasn'?t|have not|has not|wasn'?t|no one|noone|nobody|"
+    r"could ?n'?t|could not|can'?t|cannot|unable to)\s+"
     r"(?:ever\s+)?(?:been\s+)?"
     r"(?:tested|checked|test(?:ed)?|check(?:ed)?|do(?:ne)?|did|run|ran|order(?:ed)?|sen[dt]|look(?:ed)?)\s+"
     r"(?:(?:his|her|their|my|the)\s+(?:tumou?r|tissue|biopsy|sample|cancer)\s+)?"
-    r"(?:for\s+|at\s+)?(?:an?\s+|the\s+|his\s+|her\s+)?$", re.I)
+    r"(?:for\s+|at\s+)?(?:an?\s+|the\s+|his\s+|her\s+|any\s+)?$", re.I)
 # "never tested for ALK or EGFR", "never checked for mutations or PD-L1": what comes before the marker in a list
 _LIST_BEFORE = re.compile(r"(?:\b(?:egfr|alk|ros-?1|kras|pd-?l-?1|mutations?|genes?|biomarkers?)\s*(?:,|/|or|and|&)\s*)+$",
                           re.I)
@@ -199,9 +214,11 @@ _GENERIC_NOT_TESTED = re.compile(
     r"[^.;]{0,20}?(?:\bnot|\bnever|n'?t)\b[^.;]{0,10}?\b(?:done|performed|ordered|tested)\b|"
     r"\b(?:insufficient|not enough|inadequate|too little)\s+(?:\w+\s+)?(?:tissue|sample|material)\b[^.;]{0,30}?"
     r"\b(?:molecular|mutations?|genes?|genetic|ngs|biomarkers?|testing)\b", re.I)
-# "Not sure of his gene results", "still waiting on the mutation tests": every marker of that kind unknown.
+# "Not sure of his gene results", "still waiting on the mutation tests": every marker of that kind unknown;
+# not "EGFR positive, I don't know which mutation", where only the kind of a known result is not known.
 _GENERIC_UNKNOWN = re.compile(
-    r"\b(?:not sure|don'?t know|do not know|no idea|unsure|waiting (?:on|for))\b[^.;]{0,30}?"
+    r"\b(?:not sure|don'?t know|do not know|no idea|unsure|waiting (?:on|for))\b"
+    r"(?![^.;]{0,12}?\b(?:which|what (?:kind|type|exon))\b)[^.;]{0,30}?"
     r"\b(?:biomarkers?|mutations?|molecular|genetic|genomic|gene|ngs|markers?)\b", re.I)
 _NOT_TESTED_NEAR = re.compile(r"\b(?:test(?:s|ed|ing)?|check(?:s|ed|ing)?|done|performed|ordered|analy[sz]ed)\b", re.I)
 
@@ -227,33 +244,72 @@ def _not_tested(text: str, known: set[str]) -> list[Finding]:
             for name in fields if name not in known]
 
 
+def _result_unknown(before: str, after: str, raw_after: str) -> bool:
+    """Nobody knows the result: "don't know my EGFR", "PD-L1 pending", "no EGFR result yet",
+    "tested for EGFR, I don't remember the result"."""
+    return bool(_UNSURE_BEFORE.search(before) or _UNSURE_AFTER.search(after)
+                or (_NO_RESULT_BEFORE.search(before) and _RESULT_AFTER.search(after))
+                or _RESULT_NOT_KNOWN.search(raw_after))
+
+
+# A targeted drug taken "for her ALK", "because of his EGFR": the marker is positive.
+_TREATED_FOR = re.compile(r"\b(?:for|because of|due to)\s+(?:his|her|my|their|your)\s+$", re.I)
+
+
 def _biomarkers(text: str) -> list[Finding]:
     found = []
     for match in _MARKER.finditer(text):
         field = match.group(1).lower()
-        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 60]
-        after = _MARKER_LIST.sub("", after)
-        after = re.split(r"[,;.]|\band\b|\balk\b|\begfr\b|\bpd", after, maxsplit=1, flags=re.I)[0]
+        if _someone_elses(text, match.start()):
+            continue
+        before, raw_after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 60]
+        after = _MARKER_LIST.sub("", raw_after)
+        # "but" starts another thought: "EGFR positive but I don't know which mutation"
+        after = re.split(r"[,;.]|\band\b|\bbut\b|\balk\b|\begfr\b|\bpd", after, maxsplit=1, flags=re.I)[0]
         before = _LIST_BEFORE.sub("", before)
-        if _UNSURE_BEFORE.search(before) or _UNSURE_AFTER.search(after):
+        if _result_unknown(before, after, raw_after):
             value = "unknown"
         elif (NOT_TESTED_AFTER.search(after) or NOT_TESTED_BEFORE.search(before)
                 or (_NEGATED_BEFORE.search(before) and _TEST_WORD_AFTER.search(after))):
             value = "not_tested"
         elif _NEGATED_BEFORE.search(before) or _NEGATIVE.search(after):
             value = "negative"
-        elif _POSITIVE.search(after) or after.strip().startswith("+"):
+        elif (_POSITIVE.search(after) or after.strip().startswith("+")
+              or (_TREATED_FOR.search(before) and not re.search(r"test|result|check", raw_after, re.I))):
             value = "positive"
         else:
             continue
         found.append(Finding(field, value, match.start(), match.end(), match.group()))
-    return found
+    return found + _variants(text)
+
+
+# EGFR mutations named alone, read from the raw text: the tokenizer keeps "L858R." as one word.
+_EGFR_VARIANT = re.compile(r"\b(?:L858R|T790M|L861Q|S768I|G719[A-Z]?|ex(?:on)?\s?19\s?del\w*|del\s?19|"
+                           r"ex(?:on)?\s?20\s?ins\w*)\b", re.I)
+
+
+def _variants(text: str) -> list[Finding]:
+    """EGFR positive from a mutation named on its own ("L858R"), unless said to be absent ("no L858R")."""
+    return [Finding("egfr", "positive", m.start(), m.end(), m.group()) for m in _EGFR_VARIANT.finditer(text)
+            if not _someone_elses(text, m.start())
+            and not _NEGATED_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+            and not _NEGATIVE.search(text[m.end():m.end() + 30])]
+
+
+def _someone_elses(text: str, start: int) -> bool:
+    """The result at `start` is told of someone other than the patient ("my friend's husband is EGFR+")."""
+    sentence_start = max([0] + [m.end() for m in re.finditer(r"[.;!?\n]+\s", text[:start])])
+    return belongs_to_someone_else(text, sentence_start, start, relatives_only=True)
 
 
 _PDL1_MARKER = r"\b(?:pd[- ]?l[- ]?1|pdl1|tps|tumou?r proportion score|22c3|sp263|sp142|28-8)\b"
+# The words between the marker and its value stay in one sentence and name no other marker:
+# "PD-L1 result back. EGFR is positive" is no PD-L1 value.
+_PDL1_GAP = r"(?:(?:[^\w.;!?]|\.(?=\w))+(?!egfr|alk\b)[a-z]+){0,4}?(?:[^\w.;!?]|\.(?=\w))*?"
 _PDL1 = re.compile(
-    _PDL1_MARKER + r"(?:\W+[a-z]+){0,4}?\W*?"
-    r"(?:(<\s*1\s*%|less than 1\s*%|under 1\s*%|below 1\s*%)|(\d{1,3})\s*(?:%|percent|per cent)|(high|low|negative|positive|strong|weak))", re.I)
+    _PDL1_MARKER + _PDL1_GAP +
+    r"(?:((?:<|less than|under|below)\s*1\s*(?:%|percent|per cent))|(\d{1,3})\s*(?:%|percent|per cent)|"
+    r"(high|low|negative|neg\b|positive|strong|weak)|(?<=\s)(no)(?=\s*(?:[,;.)]|$)))", re.I)
 # A score without the % sign, right after the marker: "TPS 80", "PD-L1 score: 50".
 _PDL1_SCORE = re.compile(
     _PDL1_MARKER + r"(?:\W+(?:score|result|level|value|is|was|of|about|around|tps|=)){0,3}\W*"
@@ -263,7 +319,8 @@ _PDL1_SCORE = re.compile(
 def _pdl1(text: str) -> list[Finding]:
     found = []
     for match in _PDL1.finditer(text):
-        below_one, number, word = match.groups()
+        below_one, number, word, no = match.groups()
+        word = word or no
         if below_one:
             value: Any = "negative"  # under 1% is reported as PD-L1 negative
         elif number is not None:
@@ -273,15 +330,17 @@ def _pdl1(text: str) -> list[Finding]:
             if value == 0:
                 value = "negative"  # 0% is below 1%: PD-L1 negative
         else:
-            value = {"strong": "high", "weak": "low", "positive": "high"}.get(word.lower(), word.lower())
+            value = {"strong": "high", "weak": "low", "positive": "high", "neg": "negative",
+                     "no": "negative"}.get(word.lower(), word.lower())
             score = re.match(r"\s*[,(]?\s*(\d{1,3})\s*(?:%|percent|per cent)", text[match.end():match.end() + 16])
             if score and int(score.group(1)) <= 100:  # "low (5%)": the score says more
                 value = int(score.group(1)) or "negative"
         found.append(Finding("pdl1", value, match.start(), match.end(), match.group()))
     if not found:
         for match in _PDL1_SCORE.finditer(text):
-            if int(match.group(1)) <= 100:
-                found.append(Finding("pdl1", int(match.group(1)), match.start(), match.end(), match.group()))
+            if int(match.group(1)) <= 100:  # "PD-L1 was 0": below 1%, negative
+                found.append(Finding("pdl1", int(match.group(1)) or "negative", match.start(), match.end(),
+                                     match.group()))
     if not found:
         level = _PDL1_TC.search(text)
         if level:  # SP263/SP142 "TC3 (>=50%)", "TC0"
@@ -299,12 +358,13 @@ _PDL1_TC = re.compile(_PDL1_MARKER + r"\W+(?:\w+\W+){0,2}?TC\s?([0-3])\b", re.I)
 def _pdl1_status(text: str) -> list[Finding]:
     """A PD-L1 test never done ("PD-L1 not tested") or not known ("PD-L1 pending", "don't know my PD-L1")."""
     for match in _PDL1_ONLY.finditer(text):
-        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 50]
+        before, raw_after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 60]
+        after = raw_after
         before = _LIST_BEFORE.sub("", before)
         after = re.sub(r"^\s*(?:,|/|or|and|&)\s*(?:(?:egfr|alk|ros-?1|kras|mutations?|genes?|biomarkers?)"
                        r"\s*(?:,|/|or|and|&)?\s*)+", " ", after, flags=re.I)
         after = re.split(r"[,;.]|\band\b|\balk\b|\begfr\b", after, maxsplit=1, flags=re.I)[0]
-        if _UNSURE_BEFORE.search(before) or _UNSURE_AFTER.search(after):
+        if _result_unknown(before, after, raw_after):
             value = "unknown"
         elif NOT_TESTED_AFTER.search(after) or NOT_TESTED_BEFORE.search(before):
             value = "not_tested"

@@ -90,7 +90,7 @@ _LIST_GAP = re.compile(r"^[\s,/+&()\[\]:-]*(?:(?:and|with|plus|or|&|\+|w/)[\s,/+
 
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|never|without|nor|neither|nobody|no one|noone|declined|declining|refused|refusing|refuses|declines|"
-    r"against|instead of|rather than|ruled out|avoid|avoiding|except|other than|"
+    r"against|instead of|rather than|ruled out|avoid|avoiding|except|other than|cancell?ed|"
     r"too (?:weak|frail|sick|ill|unwell) (?:for|to have)|not (?:a )?candidate for|not (?:eligible|suitable|fit) for|"
     r"unable to (?:have|get|take)|(?:can|could|wo|did|does|do|has|have|is|was|were|are)n'?t|cannot|"
     r"(?:can|could|will|did|does|do|has|have|is|was|were|are) not)\b)"
@@ -100,7 +100,7 @@ _NEGATION_AFTER = re.compile(
     r"contraindicated|not (?:suitable|appropriate|indicated|recommended|given|planned|started|offered|possible|"
     r"an option)|(?:is|are|was|were)(?:n'?t| not) (?:available|approved|funded|covered|possible|an option|"
     r"given|started|offered)|not available|not approved|not funded|not covered|(?:was|were) (?:declined|refused|"
-    r"ruled out|not given)|declined|refused|ruled out)\b", re.I)
+    r"ruled out|not given)|declined|refused|ruled out|cancell?ed|called off|not going ahead)\b", re.I)
 # Finished, said before the name: "no longer on", "had to stop", "switched from", "progressed on".
 _FINISHED_BEFORE = re.compile(
     r"\b(?:no longer|no more|not anymore|not any more|came off|come off|taken off|off (?:the )?|stopp?e?d|stop|"
@@ -135,18 +135,59 @@ def _is_close(person: str) -> bool:
     return bool(_CLOSE.match(words[-1]))
 
 
-def _belongs_to_someone_else(text: str, sentence_start: int, start: int) -> bool:
-    """The treatment at `start` is told of someone other than the patient.
+_RELATIVE_OR_SELF = re.compile(r"(?i:\b(?:" + _RELATIVE + r"|i|i'm|im|i've|me|myself)\b)|\b(?:Dad|Mum|Mom)\b")
+
+
+def belongs_to_someone_else(text: str, sentence_start: int, start: int, relatives_only: bool = False) -> bool:
+    """The treatment (or test result) at `start` is told of someone other than the patient.
 
     Only when the message also speaks of the patient in their own voice or as a
     close relative ("my neighbour was on Keytruda, my dad hasn't started"): when
-    the only person named is a friend, that friend is the patient.
+    the only person named is a friend, that friend is the patient. With
+    `relatives_only`, people such as "the doctor" own nothing ("the doctor said
+    EGFR negative" is still the patient's result).
     """
-    people = [m for m in _PERSON.finditer(text, sentence_start, start) if m.group().lower() not in ("he", "she")]
-    if not people or _is_close(people[-1].group()):
+    people = [m for m in _PERSON.finditer(text, sentence_start, start) if m.group().lower() not in ("he", "she")
+              and (not relatives_only or _RELATIVE_OR_SELF.search(m.group()))]
+    if not people:
         return False
+    if _is_close(people[-1].group()):
+        patient = _the_patient(text)
+        return patient is not None and _relation(people[-1].group()) not in (patient, "self")
     others = [m for m in _PERSON.finditer(text) if m.start() < sentence_start or m.start() >= start]
     return any(_is_close(m.group()) for m in others)
+
+
+_SAME_PERSON = {"dad": "father", "daddy": "father", "papa": "father", "mum": "mother", "mom": "mother",
+                "mama": "mother", "mummy": "mother", "mommy": "mother"}
+# Which of two close relatives the message is about: "..., but this is about my mum", "but my dad is on ...".
+_ABOUT = re.compile(r"\b(?:(?:this|it|the question|my question) is|i'?m|i am|am|asking|writing|enquiring|inquiring)\s+"
+                    r"(?:about|for|on behalf of)\s+(my\s+(?:" + _RELATIVE + r"))\b", re.I)
+_CONTRAST = re.compile(r"\b(?:but|whereas|while)\s+(my\s+(?:" + _RELATIVE + r"))\b", re.I)
+
+
+def _relation(person: str) -> str:
+    word = person.lower().split()[-1]
+    return "self" if word in ("i", "i'm", "im", "i've", "me", "myself") else _SAME_PERSON.get(word, word)
+
+
+def _the_patient(text: str) -> Optional[str]:
+    """The relation of the patient, when the message tells of two close relatives' treatments.
+
+    "My sister had Keytruda, but my dad is on carbo/pem": the one the message
+    turns to ("this is about my mum", or "but my dad" with a treatment of their
+    own in that sentence) is the patient; the other's treatment is not theirs.
+    None when only one close relative is named ("my mum is on Keytruda but my
+    dad thinks ..." keeps the mum's).
+    """
+    relations = {_relation(m.group()) for m in _PERSON.finditer(text) if _is_close(m.group())} - {"self"}
+    if len(relations) < 2:
+        return None
+    turned_to = _ABOUT.search(text)
+    if turned_to is None:
+        turned_to = next((m for m in _CONTRAST.finditer(text) if _names(re.split(r"[.;!?\n]", text[m.end():])[0])),
+                         None)
+    return _relation(turned_to.group(1)) if turned_to else None
 
 
 # Talked about, not decided: anywhere before the name in its clause.
@@ -161,6 +202,8 @@ _CONDITIONAL = re.compile(r"\b(?:if|whether|in case|unless|once it|when it|shoul
                           re.I)
 _QUESTION_START = re.compile(r"^\W*(?:should|could|can|would|will|is|are|does|do|did|what about|how about|"
                              r"what if|has|have)\b", re.I)
+# "Is it normal to be tired on Imfinzi?": asks about a treatment being had, not whether to have it.
+_EXPERIENCE_QUESTION = re.compile(r"^\W*(?:is|are) (?:it|this|that) (?:normal|common|usual|ok|okay|expected|fine)\b", re.I)
 _HYPOTHETICAL_AFTER = re.compile(
     r"^[^,.;:]{0,30}?\b(?:is|are|was|were|as|might be|may be|could be|would be|remains)?\s*(?:an?\s+)?"
     r"(?:option|options|possibility|possible|being considered|considered|being discussed|discussed|mentioned|"
@@ -169,7 +212,7 @@ _HYPOTHETICAL_AFTER = re.compile(
 _FINISHED_AFTER = re.compile(
     r"^[^.;:]{0,60}?\b(?:stopped working|stopped|failed|didn'?t work|did not work|wasn'?t working|"
     r"was not working|not working|no longer work\w*|quit working|didn'?t hold|finished|completed|complete|done|"
-    r"ended|discontinued|was stopped|were stopped|was halted|(?<!in )progress\w*|PD(?!-)|was too (?:hard|much|toxic|strong)|"
+    r"ended|discontinued|was stopped|were stopped|was halted|(?<!\bin )progress\w*|PD(?!-)|was too (?:hard|much|toxic|strong)|"
     r"were too (?:hard|much|toxic|strong)|did nothing|didn'?t do anything|did not help|didn'?t help|"
     r"no effect|no response|stopped responding|but (?:it|the cancer|the tumou?r) "
     r"(?:spread|grew|came back|progressed|returned)|(?:years?|months?|weeks?) ago|last (?:year|month|summer|"
@@ -191,7 +234,7 @@ _CURRENT_AFTER = re.compile(r"^[\s,(]*(?:[\w/+.-]+[\s,(]+){0,5}?(?:now|currently
 
 # The nearest of these before a name, in its clause, gives its status.
 _CUES = [
-    (PLANNED, r"will|going to|gonna|plan|plans|planned|planning|scheduled|booked|due to|about to|to start|"
+    (PLANNED, r"will|'ll|going to|gonna|plan|plans|planned|planning|scheduled|booked|due to|about to|to start|"
               r"to begin|to commence|to receive|to have|to get|starts|starting (?:next|on|in|tomorrow)|"
               r"start (?:next|on|in|tomorrow)|begins|next (?:week|month|cycle)|tomorrow|recommended|"
               r"advised|proposed|prescribed|ordered|set up for|lined up|waiting to start|awaiting|"
@@ -202,7 +245,7 @@ _CUES = [
               r"have been on|been on|treated with|being treated with|treatment with|maintenance|cycle \d+ of|"
               r"since|today|this week|in the middle of|halfway through|under|put on|switched to|"
               r"switching to|changed to|moved to|moving to|giving|given|re-?challeng\w*|addition of|added|went onto|went on to|onto|back to|back on|re-?started|"
-              r"adding|kept (?:\w+ )?on|keeps (?:\w+ )?on|still on|"
+              r"adding|kept|keeps|keeping|kept (?:\w+ )?on|keeps (?:\w+ )?on|still on|"
               r"(?:switched|swapped|changed|moved|put) (?:\w+ ){0,2}(?:to|on|onto)|"
               r"(?:chemo|treatment|line|drug) (?:number )?(?:two|three|2|3) is"),
     (FINISHED, r"finished|completed|complete|done with|done|stopped|discontinued|ended|was on|were on|"
@@ -229,7 +272,7 @@ _LATER_LINE = re.compile(
     r"(?: (?:help|work|hold)\w*)?\b|\b(?:chemo|treatment|regimen) (?:number )?(?:two|three|2|3)\b", re.I)
 _FIRST_LINE = re.compile(r"\b(?:first|1st|front)[- ]line\b", re.I)
 _PROGRESSION = re.compile(
-    r"\b(?<!in )(?:progres+\w*|stopped (?:controlling|helping|responding)|stopped working|stop working|didn'?t work|did not work|wasn'?t working|not working|"
+    r"\b(?<!\bin )(?:progres+\w*|stopped (?:controlling|helping|responding)|stopped working|stop working|didn'?t work|did not work|wasn'?t working|not working|"
     r"no longer work\w*|didn'?t hold|doesn'?t hold|holds? anymore|didn'?t respond|did not respond|failed|failing|"
     r"failure|came back|come back|coming back|recurr\w*|relaps\w*|returned|growth|grew|grown|growing|"
     r"got worse|getting worse|worsen\w*|resistan\w*|refractory|new lesions?|new spots?|bigger|"
@@ -264,7 +307,9 @@ _UNSURE = re.compile(
     r"don'?t remember|forgot|not certain|no clue|don'?t understand|do not understand|dont understand|"
     r"didn'?t catch|did not catch|won'?t (?:say|tell))\b[^.;]{0,50}?\b(?:drugs?|treatments?|medicines?|"
     r"medications?|chemo\w*|therapy|regimen|called|name|names|on|getting|having|taking|given|what it is|"
-    r"plan|what kind|what type|which one|which drugs?)\b|\btreatment (?:is )?(?:unknown|unclear)\b|\b(?:some|a) (?:kind|sort|type) of (?:drug|treatment|"
+    r"plan|what kind|what type|which one|which drugs?)\b|\btreatment (?:is )?(?:unknown|unclear)\b|"
+    r"\btreatments?\s*[:=-]\s*(?:don'?t know|do not know|not sure|unsure|no idea|unknown|\?+)|"
+    r"\b(?:some|a) (?:kind|sort|type) of (?:drug|treatment|"
     r"therapy|medicine|infusion|pill)s?\b|\bstarted (?:her|him|me|them) on something\b|"
     r"\b(?:didn'?t|did not) catch the name\b|\bwon'?t (?:say|tell)\b|\bnot sure what\b|"
     r"\b(?:no idea|don'?t know|not sure) what (?:they|he|she) (?:gave|give|gives|is given|got)\b|"
@@ -393,6 +438,7 @@ def _status(text: str, clause: tuple, window_start: int, start: int, end: int, w
     if _NEGATION_BEFORE.search(before):
         return NEGATED
     if _CONDITIONAL.search(whole_before) or (_QUESTION_START.match(whole_before) and
+                                              not _EXPERIENCE_QUESTION.match(whole_before) and
                                               re.match(r"[^.!?;\n]*\?", text[start:])):
         return HYPOTHETICAL  # "if it stops working, immunotherapy"; "should we ask about Keytruda?"
     cue, said_after = _nearest_cue(before), _after_cue(after)
@@ -428,7 +474,7 @@ def _mentions(text: str, clauses: list) -> list:
             text[max(0, previous[1][0][1] - 12):previous[1][0][1]]) else None
         sentence_start = max([0] + [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)])
         status = _status(text, clause, window_start, start, end, window_end,
-                         _belongs_to_someone_else(text, sentence_start, start), inherited)
+                         belongs_to_someone_else(text, sentence_start, start), inherited)
         for number_in_group, (kind, a, b) in enumerate(names):
             if status in (FINISHED, NEGATED) and number_in_group and "," in text[names[number_in_group - 1][2]:a]:
                 # "after progression on pembrolizumab + chemo, docetaxel planned": a new treatment
@@ -458,6 +504,30 @@ def _joined_chemoradiotherapy(text: str, mentions: list) -> list:
 
 
 _DONE_SURGERY = re.compile(r"removed|resected|took out|taken out|cut out|operated", re.I)
+# Said after an operation's name, it is still to come: "a lobectomy next Tuesday", "surgery in summer".
+_FUTURE_AFTER = re.compile(r"^[^.;:]{0,25}?\b(?:next|tomorrow|scheduled|planned|booked|is due|to follow|in (?:the )?"
+                           r"(?:summer|spring|autumn|fall|winter|coming)|on (?:monday|tuesday|wednesday|thursday|friday))\b",
+                           re.I)
+
+
+def _operated(text: str, clauses: list, mentions: list, surgery: Mention) -> bool:
+    """The operation has happened, so the setting is post-resection; not one still to come.
+
+    Still to come: planned ("lobectomy scheduled"), said with a future time ("they're doing a
+    lobectomy next Tuesday"), or told after "then" following a treatment now or planned
+    ("chemo with radiation right now, then surgery").
+    """
+    if surgery.status == PLANNED:
+        return bool(_DONE_SURGERY.search(surgery.text))
+    if surgery.status not in (FINISHED, PAST, TOLD, CURRENT):
+        return False
+    if surgery.status != FINISHED and _FUTURE_AFTER.search(text[surgery.end:surgery.end + 40]):
+        return False
+    if surgery.status == TOLD and _STARTS_LATER.match(text[slice(*clauses[surgery.clause])]):
+        earlier = [m for m in mentions if m.end <= surgery.start and m.kind != "surgery"
+                   and m.status not in (NEGATED, OTHER_PERSON, HYPOTHETICAL)]
+        return not (earlier and earlier[-1].status in ACTIVE)
+    return True
 _STARTS_LATER = re.compile(r"^\W*(?:and\s+)?(?:then|followed by|after that|afterwards|later|next|switched|changed|"
                            r"moved|now|so now|until|till|current|currently|presently|started|starting|commenced|began)\b|"
                            r"^\s*(?:->|→|=>)", re.I)
@@ -472,6 +542,41 @@ _REFUSED_ALL = re.compile(
     r"(?=\s*(?:[;.,!]|$|\bbecause\b|\bbut\b|\bas\b|\bsince\b|\band\b))", re.I)
 
 
+_ACCEPTED = re.compile(r"\b(?:said yes|agreed|accepted|went ahead|are going ahead|is going ahead|signed the consent)\b"
+                       r"(?! to (?:think|wait|discuss))", re.I)
+
+
+def _accepted(text: str, mentions: list) -> list:
+    """What was suggested or offered and then accepted ("suggested Keytruda ... and we said yes") is planned."""
+    acceptance = _ACCEPTED.search(text)
+    if acceptance is None:
+        return mentions
+    return [Mention(m.kind, m.start, m.end, m.text, PLANNED, m.clause)
+            if m.status == HYPOTHETICAL and m.start < acceptance.start() else m for m in mentions]
+
+
+_GUESS = re.compile(r"\bor (?:maybe|perhaps|possibly)\b|\b(?:i think|i guess|i believe)\b[^.;!?]{0,30}\bor\b", re.I)
+_NOT_KNOWN = re.compile(r"\b(?:don'?t|do not|dont) know\b|\bnot sure\b|\bno idea\b|\bunsure\b", re.I)
+
+
+def _guessing(text: str) -> Optional[re.Match]:
+    """A guess between treatments by someone who says they do not know, or None."""
+    return _GUESS.search(text) if _NOT_KNOWN.search(text) else None
+
+
+def _guessed(text: str, mentions: list) -> list:
+    """Treatments given as guesses by someone who says they do not know ("chemo I think, or maybe
+    immunotherapy, we really don't know") are only talked about: the setting is `unknown`."""
+    guess = _guessing(text)
+    if guess is None:
+        return mentions
+    start = max([0] + [m.end() for m in re.finditer(r"[.;!?\n]+\s", text[:guess.start()])])
+    end_mark = re.search(r"[.;!?\n]+(?:\s|$)", text[guess.end():])
+    end = guess.end() + end_mark.start() if end_mark else len(text)
+    return [Mention(m.kind, m.start, m.end, m.text, HYPOTHETICAL, m.clause)
+            if start <= m.start < end and m.status not in (NEGATED, OTHER_PERSON) else m for m in mentions]
+
+
 def _in_sequence(text: str, clauses: list, mentions: list) -> list:
     """What was only "had" or told, placed in time by what comes after it.
 
@@ -480,6 +585,7 @@ def _in_sequence(text: str, clauses: list, mentions: list) -> list:
     finished too; otherwise what was told is the present, unless a later
     clause moves time on ("then ...", "now ...").
     """
+    mentions = _guessed(text, _accepted(text, mentions))
     timed = [m for m in mentions if m.kind != "surgery" and m.status not in (NEGATED, OTHER_PERSON, HYPOTHETICAL)]
     active = [m for m in timed if m.status in ACTIVE]
     moves_on = {index for index, (a, b) in enumerate(clauses) if _STARTS_LATER.match(text[a:b])}
@@ -590,8 +696,7 @@ def read_history(text: str) -> TreatmentHistory:
         settings.add("later_line_chemotherapy")
     if "concurrent_chemoradiotherapy" in settings:  # the chemotherapy of the chemoradiotherapy
         settings.discard("first_line_chemotherapy")
-    if any(m.kind == "surgery" and (m.status in (FINISHED, PAST, TOLD, CURRENT) or (m.status == PLANNED and _DONE_SURGERY.search(m.text)))
-           for m in mentions):
+    if any(m.kind == "surgery" and _operated(text, clauses, mentions, m) for m in mentions):
         settings.add("post_resection")
     said = [m for m in mentions if m.status not in (NEGATED, OTHER_PERSON, HYPOTHETICAL)]
     chemoradiotherapy = any(m.kind == "chemoradiotherapy" for m in said)
@@ -608,7 +713,7 @@ def read_history(text: str) -> TreatmentHistory:
         settings.add("other")
     if not settings:
         negated_only = mentions and all(m.status == NEGATED for m in mentions)
-        if _UNSURE.search(text) and not done:
+        if (_UNSURE.search(text) or _guessing(text)) and not done:
             settings.add("unknown")
         elif explicit_none or (done and not active) or negated_only:
             settings.add("none")

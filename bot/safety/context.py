@@ -17,7 +17,8 @@ happening. Reading them as emergencies teaches people to ignore "urgent".
 
 Anything that is not placed elsewhere is NOW: a missed emergency costs more
 than an extra urgent answer. Negation never hides a suicidal statement
-unless it denies the statement itself ("she is not suicidal").
+unless it denies the statement itself ("she is not suicidal") or answers a
+screening question about it ("they asked if I'd thought of it - no, never").
 """
 from __future__ import annotations
 
@@ -74,8 +75,8 @@ _PAST_TENSE = _any(
 
 # --- not happening now ----------------------------------------------------------------
 _DEFINITION = _any(
-    r"^\W*(?:(?:hi|hello|sorry|ok|okay|please|pls|doctor|dr)\W+)*(?:what|whats|what'?s|wat|wht)\s+(?:is|are|does|do|mean|means|is the|was|the meaning|the difference|meaning)\b"
-    r"(?!.{0,40}\b(?:happening|wrong|going on|to do|we do|i do|should)\b)",
+    r"^\W*(?:(?:hi|hello|sorry|ok|okay|please|pls|doctor|dr)\W+)*(?:what|whats|what'?s|wat|wht)\s+(?!(?:is |'s )?the point\b)(?:is|are|does|do|mean|means|is the|was|the meaning|the difference|meaning)\b"
+    r"(?!.{0,40}\b(?:happening|wrong|going on|to do|we do|i do|should|lethal|fatal|deadly|enough to)\b)",
     r"\b(?:what|wat) (?:does|do|is)\b.{0,60}\b(?:mean|means|meaning|stand for|stands for)\b",
     r"^\W*(?:(?:pls|please)\W+)?(?:define|meaning of|definition of|explain|can you explain|tell me about|what means)\b",
     r"^\W*(?:what|whats|what'?s|wat)\s+(?:a |an )?[\w-]+\W*$",
@@ -124,9 +125,15 @@ _INSTRUCTION = _any(
 )
 # For a suicidal statement only a question about someone else's words is hypothetical:
 # "if the scan is bad, that's it for me" is a plan, not a hypothesis.
+# "How do I help him" asks for advice; "how do I make sure I don't survive" is a plan,
+# so only the ways of helping someone are hypothetical. "If I ever felt..." is a
+# hypothesis about oneself; "if I feel like this tomorrow I'll end it" is not.
 _HYPOTHETICAL_SELF_HARM = _any(
-    r"\bwhat (?:should|do|can) (?:i|we) (?:do|say)\b|\bhow (?:do|can|should) (?:i|we)\b|\bwhat if\b|\bin case\b|"
-    r"\bif (?:he|she|they|my \w+|someone|a patient|a person) (?:ever |ever says |starts )?(?:says?|talks?|mentions?|feels?|starts?|tells?)\b",
+    r"\bwhat (?:should|do|can) (?:i|we) (?:do|say)\b|\bwhat if\b|\bin case\b|\bif i ever\b|"
+    r"\bhow (?:do|can|should|would) (?:i|we) (?:help|support|talk|speak|respond|react|approach|handle|cope|deal|reach|tell|"
+    r"know|spot|recogni[sz]e|keep|get (?:him|her|them)|ask|bring|raise|broach|answer|protect)\b",
+    r"\bif (?:he|she|they|my \w+|someone|a patient|a person) (?:ever )?(?:(?:says?|said) |starts? |started )?"
+    r"(?:says?|said|talks?|talked|mentions?|mentioned|feels?|felt|starts?|started|tells?|told)\b",
 )
 # Not a person at all.
 # A collapse is a state that lasts ("she collapsed on the floor"), and a
@@ -135,7 +142,7 @@ _HYPOTHETICAL_SELF_HARM = _any(
 _PAST_TENSE_IS_NOW = frozenset({"collapse", SELF_HARM})
 # Words that put the speaker's own person in the moment ("my dad right now").
 _IMMEDIATE = _any(r"\b(?:right now|just now|still|now)\b")
-_ANIMAL = _any(r"(?<!as )(?<!like )\b(?:my|our|the|a|his|her|their)(?: \w+)?(?:'s)? (?:dog|cat|pet|puppy|kitten|horse)\b|\bvets?\b")
+_ANIMAL = _any(r"(?<!as )(?<!like )\b(?:my|our|the|a|his|her|their)(?: \w+)?(?:'s)? (?:dog|cat|pet(?![\s-]+(?:scan|ct|ct scan)\b)|puppy|kitten|horse)\b|\bvets?\b")
 _HYPOTHETICAL_OR_WORRY = _any(_HYPOTHETICAL.pattern,
                               r"\bafraid (?:that|of|he|she)\b|\bworried (?:that|about|he|she|for)\b|\bscared (?:that|of|he|she)\b")
 # A person named with a past event ("mum had a seizure, is that from the cik?"): a real event, asked about.
@@ -152,6 +159,10 @@ _OTHER_PERSON = _any(
     r"in (?:the|a|our|my) (?:forum|group|article|news|film|movie|show|book)|on (?:tv|the news|youtube|facebook|a forum)|"
     r"facebook group|support group|in the ward|volunteers?|kumare|kumpare|kapitbahay|amig[oa]|vecin[oa])\b",
 )
+# For a suicidal statement "someone", "a person" or "people" is often the writer at one
+# remove ("how much would kill someone my size?", "is it normal for someone to
+# say..."): only a named other person makes it someone else's story.
+_GENERIC_PERSON = _any(r"\b(?:someone|somebody|a person|a patient|people|anyone|anybody)\b")
 # Treatment times are not symptom times: "chemo 6 days ago" must not make a fever "past".
 _TREATMENT = (r"(?:chemo\w*|infusions?|cik(?: cells)?|cells|keytruda|opdivo|tecentriq|imfinzi|immunotherapy|treatment|"
               r"surgery|operation|radiation|radiotherapy|dose|doses|morphine|oxycodone|fentanyl|patch|tablets?|medicine|"
@@ -179,8 +190,13 @@ _PAST_LONG = _any(
 # Self-harm: only a long-past episode is not now.
 _PAST_LONG_SELF_HARM = _any(
     r"\b(?:\d+|a|one|two|three|four|five|few|couple of|several|many)\s+(?:years?|months?)\s+(?:ago|back)\b|\byears? ago\b|\bmonths ago\b",
-    r"\bin (?:19|20)\d\d\b|\bwhen i was (?:\d+|young)\b|\blast (?:year|month)\b",
+    r"\bin (?:19|20)\d\d\b|\bwhen i was (?:\d+|young|a (?:teenager|teen|child|kid|student))\b|\blast (?:year|month)\b",
+    r"\blast (?:winter|spring|summer|autumn|christmas|easter)\b|\bas a (?:teenager|teen|child|kid|student|young (?:man|woman))\b",
 )
+# A suicidal statement is over only when it was told in the past tense and a
+# recovery follows ("I did think about ending it, but I had counselling and I
+# feel safe now"); "I want to end it all, my family thinks I'm doing well" is not.
+_SELF_HARM_PAST = _any(r"\b(?:had|was|were|did|said|felt|thought|wanted|tried|attempted|used to|went through|got help)\b")
 _PAST_RECENT = _any(
     r"\b(?:yesterday|last night|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"at the weekend|over the weekend|the other day|(?:two|three|2|3|few|couple of) days ago|"
@@ -202,6 +218,10 @@ _RESOLVED = _any(
     r"all clear|improving|(?:swelling|it|fever|temperature|temp) went down|got better|brighter|more alert|"
     r"back to (?:himself|herself|myself|normal)|reduced the dose|dose was reduced|sorted (?:it )?out|is gone|are gone|has gone down|is home)\b",
 )
+_RECOVERED_SELF_HARM = _any(
+    r"\bdoing (?:really |very |so )?(?:well|fine|great|better)\b|\b(?:feel|feels|feeling|am|i'?m|im) (?:\w+ and )?(?:safe|hopeful)\b|"
+    r"\bin a (?:good|better) place\b|\ball behind (?:me|him|her|us)\b|\bhelped (?:me|him|her) through\b|\bgot help\b",
+)
 _SEEN_BY_CLINICIAN = _any(r"\b(?:hospital|doctors?|dr|gp|a&e|a and e|emergency department|ambulance|paramedics?|nurse|"
                           r"clinic|scan|mri|ct|checked|admitted|discharged|neurologist|oncologist)\b")
 _NEGATION_CUE = re.compile(
@@ -220,14 +240,19 @@ _STILL_QUESTION = re.compile(r"\b(?:can|could|will|would|should|may|might|do|doe
 
 
 _MILD_AFTER = re.compile(r"^\s*(?:a bit|a little|slightly|mildly|sometimes)\b", _I)
+# "Sometimes" says how often, not how bad: chest pain that keeps coming back
+# ("I get chest pains sometimes when I climb the stairs") is still chest pain.
+_MILD_AFTER_HOW_BAD = re.compile(r"^\s*(?:a bit|a little|slightly|mildly)\b", _I)
+_FREQUENCY_IS_NOT_MILD = frozenset({"pain_quality", "chest"})
 
 
 def softened(text: str, start: int, concept: str, end: Optional[int] = None) -> Optional[str]:
     """"negated" or "mild" when the words around a concept deny or soften it."""
     before = text[max(0, start - 45):start]
-    if end is not None and concept not in _NEVER_MILD and concept != SELF_HARM and _MILD_AFTER.search(text[end:end + 20]):
+    mild_after = _MILD_AFTER_HOW_BAD if concept in _FREQUENCY_IS_NOT_MILD else _MILD_AFTER
+    if end is not None and concept not in _NEVER_MILD and not concept.startswith(SELF_HARM) and mild_after.search(text[end:end + 20]):
         return "mild"
-    if concept == SELF_HARM:
+    if concept.startswith(SELF_HARM):
         return "negated" if _SELF_HARM_NEGATION.search(before[-25:]) else None
     if _NEGATION_CUE.search(before):
         return "negated"
@@ -248,7 +273,7 @@ def _bounds(text: str, start: int, end: int, boundary: re.Pattern) -> tuple[int,
 
 
 _SENTENCE_ONLY = re.compile(r"[.?!\n]+")
-_COMMA = re.compile(r"[.?!;,\n]+|\s(?:but|and then|then|however|actually|anyway|also|although|though|because)\b|\s-\s|:", _I)
+_COMMA = re.compile(r"[.?!;,\n]+|\s(?:but|and then|and now|then|however|actually|anyway|also|although|though|because)\b|\s-\s|:", _I)
 
 
 def _cue_before(cue: re.Pattern, text: str, begin: int, start: int) -> bool:
@@ -261,6 +286,43 @@ def _cue_before(cue: re.Pattern, text: str, begin: int, start: int) -> bool:
 
 def _now_words(text: str) -> str:
     return _STILL_QUESTION.sub(" ", text)
+
+
+# A screening question reported with its answer: "they asked if I'd thought
+# about killing myself - no, never". Only the answer right after the question
+# denies it; "no, I just want it to end" is a statement, not an answer.
+_ASKED_IF = re.compile(r"\b(?:asked|asks|ask|asking|questionnaire|form)\b(?: me| us| him| her)?(?: if| whether)\b", _I)
+_ANSWER_NO = re.compile(r"^\W*(?:no|never|nope|not at all|not once|i said no|the answer is no)\b(?![\w ]{0,12}\b(?:i|just|but)\b)", _I)
+
+
+# "It's been two days": a sign still going on.
+_ONGOING = _any(r"\b(?:it'?s|its|it has|this has|that'?s) been (?:going on )?(?:for )?(?:\d+|two|three|four|a few|several|a couple of) (?:days?|hours?)\b")
+
+
+def _placed_now_later(text: str, sentence_end: int) -> bool:
+    """A general question followed by the sign happening now ("Is it normal to cough
+    blood after CIK? There's a lot of it in the sink right now.") asks about this one."""
+    rest = text[sentence_end:]
+    return bool(_NOW_STRONG.search(_now_words(rest)) or _ONGOING.search(rest))
+
+
+def _other_person(text: str, begin: int, start: int, end: int, self_harm: bool) -> bool:
+    """Someone else's story. For a suicidal statement only a named person told before
+    it is its teller: "giving away his tools to the neighbours" is still his."""
+    if not self_harm:
+        return bool(_OTHER_PERSON.search(text, begin, end))
+    return bool(_OTHER_PERSON.search(_GENERIC_PERSON.sub(" ", text[begin:start])))
+
+
+def _answered_no(text: str, begin: int, start: int, end: int) -> bool:
+    """The mention is a question someone asked, answered no straight after."""
+    return bool(_ASKED_IF.search(text, begin, start) and _ANSWER_NO.search(text[end:end + 40]))
+
+
+def _self_harm_over(clause: str, after: str) -> bool:
+    """Told in the past tense, with a recovery after it (see _SELF_HARM_PAST)."""
+    recovered = _RECOVERED_SELF_HARM.search(after) or _RESOLVED.search(after)
+    return bool(_SELF_HARM_PAST.search(clause) and recovered)
 
 
 def read_timing(text: str, start: int, end: int, category: str) -> tuple[str, Optional[str]]:
@@ -282,26 +344,34 @@ def read_timing(text: str, start: int, end: int, category: str) -> tuple[str, Op
     personal_event = bool(_PAST_SUBJECT.search(text))  # "she had a seizure, what does it mean?"
     if _DEFINITION.search(sentence) and not strong_now and not personal_event:
         return NOT_NOW, "definition"
-    if _cue_before(_INSTRUCTION, text, s_begin, start) or (_INSTRUCTION.search(clause) and not here_and_now):
+    # A suicidal statement is read in its own part of the sentence: "the nurse
+    # asked if I was suicidal, no, I just want it all to end" answers the nurse.
+    i_begin, i_text = (l_begin, local) if self_harm else (s_begin, clause)
+    if _cue_before(_INSTRUCTION, text, i_begin, start) or (_INSTRUCTION.search(i_text) and not here_and_now):
         return NOT_NOW, "instruction"
-    if _ANIMAL.search(clause):
+    if not self_harm and _ANIMAL.search(clause):  # "look after the cat for me" is a goodbye
         return NOT_NOW, "other_person"
+    if self_harm and _answered_no(text, c_begin, start, end):
+        return NOT_NOW, "negated"
     hypothetical = _HYPOTHETICAL_SELF_HARM if self_harm else _HYPOTHETICAL_OR_WORRY
     if _cue_before(hypothetical, text, c_begin, start) or (
             not self_harm and _HYPOTHETICAL.search(sentence) and not here_and_now):
         return NOT_NOW, "hypothetical"
-    if _OTHER_PERSON.search(clause) and not _IMMEDIATE.search(local):
+    if _other_person(text, c_begin, start, c_end, self_harm) and not _IMMEDIATE.search(local):
         return NOT_NOW, "other_person"
-    if not self_harm and _GENERAL_QUESTION.search(sentence) and not here_and_now and not personal_event:
+    if (not self_harm and _GENERAL_QUESTION.search(sentence) and not here_and_now and not personal_event
+            and not _placed_now_later(text, s_end)):
         return NOT_NOW, "side_effect_question"
 
     # When it happened. Stroke signs that pass may still be a stroke (a TIA):
     # over only when a clinician has seen them.
     if category == "stroke" and not _SEEN_BY_CLINICIAN.search(text):
         pass
-    elif _RESOLVED.search(after) or (_RESOLVED.search(clause) and not _NOW_STRONG.search(_now_words(text[start:c_end]))):
-        if not (self_harm and strong_now):
+    elif self_harm:
+        if _self_harm_over(clause, after) and not strong_now:
             return NOT_NOW, "resolved"
+    elif _RESOLVED.search(after) or (_RESOLVED.search(clause) and not _NOW_STRONG.search(_now_words(text[start:c_end]))):
+        return NOT_NOW, "resolved"
     past = _PAST_LONG_SELF_HARM if self_harm else _PAST_LONG
     if past.search(local) or (past.search(clause) and not strong_now):
         if not now_local:
@@ -315,6 +385,10 @@ def read_timing(text: str, start: int, end: int, category: str) -> tuple[str, Op
 
 _SETTLED = re.compile(r"\b(?:a bit|bit|a little|little|tiny|few drops|spot of|slight\w*|mild\w*|once|occasional\w*|"
                       r"same as (?:before|usual|last)|as usual|helped|fine|probably)\b", _I)
+# "Once" and "occasionally" say how often, not how much: "now and then I think about
+# not waking up" is not settled.
+_SETTLED_SELF_HARM = re.compile(r"\b(?:a bit|bit|a little|little|tiny|slight\w*|mild\w*|same as (?:before|usual|last)|"
+                                r"as usual|helped|fine|probably)\b", _I)
 # A question with nothing placing it now ("how is the blood collected?"): for the
 # meaning alone, not an emergency.
 _QUESTION = re.compile(r"^\W*(?:how|what|which|where|when|why|who|is|are|can|could|does|do|will|would|should)\b|\?\s*$", _I)
@@ -332,9 +406,10 @@ def whole_message_timing(text: str, category: str) -> tuple[str, Optional[str]]:
     stands it down, because the meaning alone is the weaker evidence.
     """
     text = _TREATMENT_TIME.sub(lambda m: " " * len(m.group()), text)
-    hypothetical = _HYPOTHETICAL_SELF_HARM if category == SELF_HARM else _HYPOTHETICAL_OR_WORRY
+    if category == SELF_HARM:
+        return _whole_message_self_harm(text)
     for reason, pattern in (("definition", _DEFINITION), ("instruction", _INSTRUCTION),
-                            ("hypothetical", hypothetical), ("other_person", _OTHER_PERSON),
+                            ("hypothetical", _HYPOTHETICAL_OR_WORRY), ("other_person", _OTHER_PERSON),
                             ("other_person", _ANIMAL), ("side_effect_question", _GENERAL_QUESTION),
                             ("resolved", _RESOLVED), ("past", _PAST_LONG), ("mild", _SETTLED)):
         if pattern.search(text):
@@ -346,4 +421,29 @@ def whole_message_timing(text: str, category: str) -> tuple[str, Optional[str]]:
         return NOW, None
     if _PAST_RECENT.search(text) or _PAST_TENSE.search(text):
         return UNCLEAR, "past_tense"
+    return NOW, None
+
+
+# A question about taking a medicine safely ("how many paracetamol can I safely
+# take in a day?") sits close in meaning to a question about a lethal amount;
+# only words can tell them apart, so the meaning alone never reads it as a crisis.
+_SAFE_USE = _any(r"\b(?:safely|safe (?:limit|dose|amount|to take|maximum)|maximum (?:daily )?dose|(?:am i|is he|is she) allowed)\b")
+
+
+def _whole_message_self_harm(text: str) -> tuple[str, Optional[str]]:
+    """A suicidal meaning is stood down only as `read_timing` would stand down its words.
+
+    "Once" does not soften it ("all my tablets at once"), a question can hide
+    it ("does CIK interact with benzos? I'm taking my whole supply anyway"), a
+    generic "someone" can be the writer, and a past tense alone does not end it.
+    """
+    for reason, pattern in (("definition", _DEFINITION), ("instruction", _INSTRUCTION), ("instruction", _SAFE_USE),
+                            ("hypothetical", _HYPOTHETICAL_SELF_HARM), ("past", _PAST_LONG_SELF_HARM),
+                            ("mild", _SETTLED_SELF_HARM)):
+        if pattern.search(text):
+            return NOT_NOW, reason
+    if _OTHER_PERSON.search(_GENERIC_PERSON.sub(" ", text)) and not _IMMEDIATE.search(text):
+        return NOT_NOW, "other_person"
+    if _self_harm_over(text, text):
+        return NOT_NOW, "resolved"
     return NOW, None

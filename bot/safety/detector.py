@@ -238,16 +238,21 @@ class RedFlagDetector:
         # encoder does not see "no" ("no fever" sits next to "fever").
         if (self.semantic is not None and vector is not None and normal == unblanked and not softened
                 and len(normal.split()) >= MIN_WORDS and not any(m.timing == ctx.NOW for m in found)):
-            found += self._meaning(text, normal, vector)
+            found += self._meaning(text, normal, vector, found)
         return found
 
-    def _meaning(self, text: str, normal: str, vector) -> list[Mention]:
+    def _meaning(self, text: str, normal: str, vector, found: Sequence[Mention] = ()) -> list[Mention]:
         """A category the rules missed, when the message means one of them."""
         best = self.semantic.best(vector)
         if best is None:
             return []
         name, score = best
         if name != "self_harm" and _NEGATION_WORD.search(normal):
+            return []
+        # The rules found this category's own words and placed them in time
+        # ("they asked if I'd thought about killing myself - no, never"): the
+        # meaning, which cannot see time, does not overrule that reading.
+        if any(mention.category == name for mention in found):
             return []
         timing, reason = ctx.whole_message_timing(normal, name)
         return [Mention(name, 0, len(normal), text.strip()[:80], timing, reason, "meaning", score)]

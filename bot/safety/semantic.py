@@ -20,6 +20,10 @@ and the meaning is not read at all in messages of fewer than `MIN_WORDS`
 words. `training.jsonl` was written by two helper sessions that had seen neither
 the patterns nor the evaluation sets (tests/safety): 900 emergencies (60 per
 category) and 600 ordinary messages that share their words, in many voices.
+A later session added 49 suicidal statements in the indirect forms the rules
+cannot list (a score of zero for wanting to live, a goodbye, a plan inside a
+question about parking) and 30 ordinary messages that share their words (safe
+doses, a recovered past episode, figures of speech), in its own words.
 The thresholds were set on the development sets of tests/safety for recall
 with few false alarms; `make bench` prints the figures.
 """

@@ -3,13 +3,14 @@ import pytest
 
 from tests.nlp.evaluate import BIOMARKERS, HERE, load, measure
 
-DEV_SETS = ("treatment_histories_dev_a.jsonl", "treatment_histories_dev_b.jsonl", "treatment_histories_dev_c.jsonl")
+DEV_SETS = ("treatment_histories_dev_a.jsonl", "treatment_histories_dev_b.jsonl", "treatment_histories_dev_c.jsonl",
+            "treatment_histories_dev_d.jsonl")
 BLIND_SET = "treatment_histories_blind.jsonl"
 # The target, reached on the development sets.
 TARGET = 0.95
 # What the blind set measured when it was first read (2026-12-05), less a little room:
 # a change that makes it worse fails here.
-BLIND_FLOOR = {"setting": 0.88, "egfr": 0.82, "alk": 0.84, "pdl1": 0.82}
+BLIND_FLOOR = {"setting": 0.88, "egfr": 0.84, "alk": 0.84, "pdl1": 0.86}
 
 
 @pytest.fixture(scope="module", params=DEV_SETS)

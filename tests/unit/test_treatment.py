@@ -110,3 +110,68 @@ def test_the_treatment_question_is_answered_in_words(answer, expected):
 
 def test_an_answer_that_names_no_treatment_is_asked_again():
     assert parse_answer("setting", "blue") == (None, "not_understood")
+
+
+# Issue 11, fourth development set: general causes of misses, each with sentences of our own.
+@pytest.mark.parametrize("text, settings", [
+    # "carboplatin stopped working": the "in " of a drug's name is not "in progress"
+    ("she is on gemcitabine now because cisplatin stopped working", {LATER}),
+    # of two close relatives, the one the message turns to ("but my mum ...") is the patient
+    ("My brother was on Opdivo last year, but my mum is starting carbo/pem next week, her first chemo", {FIRST}),
+    ("My sister takes Tagrisso, but this is about my father: he is on pembrolizumab", {IO}),
+    # an operation called off is not had
+    ("The operation was cancelled when scans showed spread; chemo with carboplatin and paclitaxel now", {FIRST}),
+    # "kept" a drug: it goes on
+    ("after erlotinib alone failed the team kept the erlotinib and added chemo", {LATER, TKI}),
+    # suggested, then accepted: planned
+    ("the consultant suggested nivolumab on its own and he agreed, first dose Friday", {IO}),
+    # a question about how one feels on a drug is not a question whether to have it
+    ("Is it common to get a rash on Tagrisso?", {TKI}),
+    # treatment not known, or only guessed at
+    ("Stage: IV. Treatment: not sure.", {"unknown"}),
+    ("she gets immunotherapy I think, or perhaps chemo, I honestly don't know", {"unknown"}),
+    # vocabulary: "target therapy", EGFR antibodies and ROS1/NTRK drugs outside the EGFR/ALK row
+    ("on a target therapy tablet for ALK", {TKI}),
+    ("amivantamab every two weeks", {"other"}),
+    ("entrectinib for his ROS1 rearrangement", {"other"}),
+    # an operation still to come is not post-resection
+    ("the team is doing a wedge resection next week", set()),
+    ("chemo and radiation together now, then surgery in the spring", {CRT}),
+    ("the surgeon will send the resected tissue for testing; she is on osimertinib", {TKI}),
+])
+def test_fourth_set_causes_are_read(text, settings):
+    assert set(read_history(text).settings) == settings
+
+
+@pytest.mark.parametrize("text, expected", [
+    # biomarkers: unknown when nobody knows the result, even when the test was done
+    ("We don't know if they checked for EGFR. On chemo.", {"egfr": "unknown"}),
+    ("they looked at ALK, I can't remember the result", {"alk": "unknown"}),
+    ("We haven't got the PD-L1 result back yet", {"pdl1": "unknown"}),
+    ("I cannot recall whether they did PD-L1", {"pdl1": "unknown"}),
+    ("still looking at ALK, nothing back", {"alk": "unknown"}),
+    # not tested, in more words
+    ("the lab couldn't test ALK", {"alk": "not_tested"}),
+    ("they did not do any EGFR testing", {"egfr": "not_tested"}),
+    ("EGFR they never did the test", {"egfr": "not_tested"}),
+    ("PD-L1 not evaluable on the sample", {"pdl1": "not_tested"}),
+    # negative, in more forms
+    ("ALK not rearranged", {"alk": "negative"}),
+    ("EGFR -, ALK -", {"egfr": "negative", "alk": "negative"}),
+    ("ALK: no", {"alk": "negative"}),
+    ("he does not have EGFR or ALK", {"egfr": "negative", "alk": "negative"}),
+    ("PD-L1 neg", {"pdl1": "negative"}),
+    ("PD-L1 below 1 percent", {"pdl1": "negative"}),
+    ("PD-L1 score was 0", {"pdl1": "negative"}),
+    # positive from a mutation named alone, the treatment's reason, or a known result with an unknown kind
+    ("adeno with T790M.", {"egfr": "positive"}),
+    ("he takes crizotinib because of his ALK", {"alk": "positive"}),
+    ("ALK positive but not sure which fusion", {"alk": "positive"}),
+    # a PD-L1 value is read in its own sentence, not from the next one
+    ("PD-L1 result pending. ALK is positive", {"pdl1": "unknown", "alk": "positive"}),
+    # someone else's result is not the patient's
+    ("My dad is ALK positive. My neighbour's wife is EGFR positive.", {"alk": "positive"}),
+])
+def test_fourth_set_biomarker_wordings(text, expected):
+    profile = extract_profile(text)
+    assert {k: profile.get(k) for k in ("egfr", "alk", "pdl1") if profile.get(k) is not None} == expected
