@@ -4,7 +4,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswerFaq
 
-DOMAIN = {"responses": {"utter_faq/cost": [{"text": "..."}], "utter_next_steps": [{"text": "..."}]}}
+# Rasa sends this action no domain (selective domain): it reads the answers from domain.yml.
+DOMAIN: dict = {}
 
 
 def tracker(key: str | None = "faq/cost", active_loop: dict | None = None) -> Tracker:
@@ -36,3 +37,13 @@ def test_no_chosen_answer_is_not_sure():
 
 def test_a_topic_without_an_answer_in_the_domain_is_not_sure():
     assert run(tracker(key="faq/parking"))[0] == ["utter_not_sure"]
+
+
+def test_rasa_sends_the_domain_only_to_the_actions_that_read_it():
+    from tests.helpers import ROOT
+    import yaml
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    assert endpoints["action_endpoint"]["enable_selective_domain"] is True
+    actions = yaml.safe_load((ROOT / "domain.yml").read_text())["actions"]
+    needs = {name for item in actions if isinstance(item, dict) for name, cfg in item.items() if cfg.get("send_domain")}
+    assert needs == {"validate_intake_form", "action_red_flag"}
