@@ -163,8 +163,8 @@ def _age(span, doc) -> Any:
 
 
 _MARKER = re.compile(r"\b(egfr|alk)\b", re.I)
-_POSITIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(positive|pos\b|\+|mutation|mutated|mutant|rearranged|rearrangement|fusion|translocation|exon|l858r|t790m|del\b|\d+\s?del\b|ex\d+\s?del|deletion|insertion|eml4)", re.I)
-_NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|wild[- ]?type|wt\b|not detected|no mutation|not found|normal|"
+_POSITIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(positive|pos\b|\+|mutation|mutated|mutant|positiv[oa]s?|mutad[oa]s?|mutaci[oó]n|rearranged|rearrangement|fusion|translocation|exon|l858r|t790m|del\b|\d+\s?del\b|ex\d+\s?del|deletion|insertion|eml4)", re.I)
+_NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|negativ[oa]s?|wild[- ]?type|wt\b|not detected|no mutation|not found|normal|"
                        r"not (?:rearranged|mutated|amplified|present)|no (?:rearrangement|fusion|translocation))|"
                        r"^\s*(?:-|:?\s*no)\s*(?=[,;.)]|$)", re.I)
 _NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for|(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) have|"
@@ -173,7 +173,8 @@ _NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for|(?:doesn'?t|does n
 _UNSURE_BEFORE = re.compile(r"(?:don'?t|do not|dont|not sure|no idea|unsure|not certain|waiting (?:on|for)|awaiting|"
                             r"(?:can'?t|cannot|could ?n'?t|don'?t) (?:recall|remember)|forgot|still (?:looking at|checking)|"
                             r"pending|still being done)\s+(?:[\w(]+[\s,]+){0,5}$", re.I)
-_UNSURE_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(unknown|not sure|pending|awaited|awaiting|waiting|not back|"
+_UNSURE_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(unknown|unk\b|dunno|not sure|pending|awaited|awaiting|waiting|"
+                           r"(?:still )?wait\b|(?:not yet|not) (?:resulted|reported)|not back|"
                            r"no idea|(?:we |i )?(?:honestly |really |still )?(?:don'?t|dont|do not) know|"
                            r"never found out|not known|still being done|nobody told)", re.I)
 # The result, not the test, is missing: "we haven't had the PD-L1 result back", "no EGFR result yet";
@@ -199,12 +200,22 @@ NOT_TESTED_BEFORE = re.compile(
     r"could ?n'?t|could not|can'?t|cannot|unable to)\s+"
     r"(?:ever\s+)?(?:been\s+)?"
     r"(?:tested|checked|test(?:ed)?|check(?:ed)?|do(?:ne)?|did|run|ran|order(?:ed)?|sen[dt]|look(?:ed)?)\s+"
-    r"(?:(?:his|her|their|my|the)\s+(?:tumou?r|tissue|biopsy|sample|cancer)\s+)?"
+    r"(?:(?:him|her|them|me|us)\s+)?(?:(?:his|her|their|my|the)\s+(?:tumou?r|tissue|biopsy|sample|cancer)\s+)?"
     r"(?:for\s+|at\s+)?(?:an?\s+|the\s+|his\s+|her\s+|any\s+)?$", re.I)
 # "never tested for ALK or EGFR", "never checked for mutations or PD-L1": what comes before the marker in a list
 _LIST_BEFORE = re.compile(r"(?:\b(?:egfr|alk|ros-?1|kras|pd-?l-?1|mutations?|genes?|biomarkers?)\s*(?:,|/|or|and|&)\s*)+$",
                           re.I)
 _TEST_WORD_AFTER = re.compile(r"^\W{0,3}(?:test|tests|testing|analysis|panel)\b", re.I)
+# "They did not make the EGFR test", "she never had the EGFR test done": any verb, when a test word follows.
+_NO_TEST_BEFORE = re.compile(r"\b(?:not|never|n't|no)\s+(?:\w+\s+){0,2}?(?:(?:the|an?|any|his|her|their|my)\s+)?$", re.I)
+# "we should do the EGFR test first but we have not done it yet": the test named, then said not done.
+_TEST_NOT_DONE_AFTER = re.compile(
+    r"^\W{0,3}(?:test|tests|testing)\b[^.;]{0,50}?\b(?:(?:have|has|had)(?:n'?t| not)|not yet|never)\s+(?:yet\s+)?"
+    r"(?:done|had|got|did|do|make|made)\s+(?:it|that|this|them)\b", re.I)
+# The kind of cancer named after the marker: "EGFR lung cancer", "ALK-driven NSCLC", "her mutation is EGFR".
+_POSITIVE_KIND_AFTER = re.compile(r"^\W{0,3}(?:driven\W+|mutant\W+)?(?:lung\s+)?(?:cancer|nsclc|adenocarcinoma|"
+                                  r"carcinoma|disease|tumou?r)\b(?!\s+(?:test|testing|panel))", re.I)
+_POSITIVE_BEFORE = re.compile(r"\b(?:mutation|driver|alteration|fusion|change)\s+(?:is|was|=|:)\s*(?:an?\s+)?$", re.I)
 # "No biomarker testing was done", "they never checked for mutations": every marker of that kind.
 _GENERIC_NOT_TESTED = re.compile(
     r"\b(?:no|never|not|didn'?t|did not|haven'?t|hasn'?t|wasn'?t|weren'?t)\b[^.;]{0,40}?"
@@ -262,7 +273,7 @@ def _biomarkers(text: str) -> list[Finding]:
         field = match.group(1).lower()
         if _someone_elses(text, match.start()):
             continue
-        before, raw_after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 60]
+        before, raw_after = text[max(0, match.start() - 60):match.start()], text[match.end():match.end() + 60]
         after = _MARKER_LIST.sub("", raw_after)
         # "but" starts another thought: "EGFR positive but I don't know which mutation"
         after = re.split(r"[,;.]|\band\b|\bbut\b|\balk\b|\begfr\b|\bpd", after, maxsplit=1, flags=re.I)[0]
@@ -270,11 +281,13 @@ def _biomarkers(text: str) -> list[Finding]:
         if _result_unknown(before, after, raw_after):
             value = "unknown"
         elif (NOT_TESTED_AFTER.search(after) or NOT_TESTED_BEFORE.search(before)
-                or (_NEGATED_BEFORE.search(before) and _TEST_WORD_AFTER.search(after))):
+                or ((_NEGATED_BEFORE.search(before) or _NO_TEST_BEFORE.search(before)) and _TEST_WORD_AFTER.search(after))
+                or _TEST_NOT_DONE_AFTER.search(raw_after)):
             value = "not_tested"
         elif _NEGATED_BEFORE.search(before) or _NEGATIVE.search(after):
             value = "negative"
-        elif (_POSITIVE.search(after) or after.strip().startswith("+")
+        elif (_POSITIVE.search(after) or after.strip().startswith("+") or _POSITIVE_KIND_AFTER.search(after)
+              or _POSITIVE_BEFORE.search(before)
               or (_TREATED_FOR.search(before) and not re.search(r"test|result|check", raw_after, re.I))):
             value = "positive"
         else:
@@ -336,6 +349,8 @@ def _pdl1(text: str) -> list[Finding]:
             if score and int(score.group(1)) <= 100:  # "low (5%)": the score says more
                 value = int(score.group(1)) or "negative"
         found.append(Finding("pdl1", value, match.start(), match.end(), match.group()))
+    if any(isinstance(f.value, int) for f in found):  # "70 percent ... PD-L1 is high enough": the score says more
+        found = [f for f in found if isinstance(f.value, int)]
     if not found:
         for match in _PDL1_SCORE.finditer(text):
             if int(match.group(1)) <= 100:  # "PD-L1 was 0": below 1%, negative
@@ -358,7 +373,7 @@ _PDL1_TC = re.compile(_PDL1_MARKER + r"\W+(?:\w+\W+){0,2}?TC\s?([0-3])\b", re.I)
 def _pdl1_status(text: str) -> list[Finding]:
     """A PD-L1 test never done ("PD-L1 not tested") or not known ("PD-L1 pending", "don't know my PD-L1")."""
     for match in _PDL1_ONLY.finditer(text):
-        before, raw_after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 60]
+        before, raw_after = text[max(0, match.start() - 60):match.start()], text[match.end():match.end() + 60]
         after = raw_after
         before = _LIST_BEFORE.sub("", before)
         after = re.sub(r"^\s*(?:,|/|or|and|&)\s*(?:(?:egfr|alk|ros-?1|kras|mutations?|genes?|biomarkers?)"

@@ -91,15 +91,16 @@ _LIST_GAP = re.compile(r"^[\s,/+&()\[\]:-]*(?:(?:and|with|plus|or|&|\+|w/)[\s,/+
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|never|without|nor|neither|nobody|no one|noone|declined|declining|refused|refusing|refuses|declines|"
     r"against|instead of|rather than|ruled out|avoid|avoiding|except|other than|cancell?ed|"
-    r"too (?:weak|frail|sick|ill|unwell) (?:for|to have)|not (?:a )?candidate for|not (?:eligible|suitable|fit) for|"
+    r"too (?:\w+ )?(?:old|elderly|weak|frail|fragile|sick|ill|unwell) (?:for|to have)|not (?:a )?candidate for|not (?:eligible|suitable|fit) for|"
     r"unable to (?:have|get|take)|(?:can|could|wo|did|does|do|has|have|is|was|were|are)n'?t|cannot|"
     r"(?:can|could|will|did|does|do|has|have|is|was|were|are) not)\b)"
     r"(?:[^,.;:\w]+[\w'/+-]+){0,4}?[^,.;:\w]+$", re.I)
 _NEGATION_AFTER = re.compile(
     r"^[^.;:]{0,25}?\b(?:(?:is|are|was|were)(?:n'?t| not) (?:for|right for|suitable for) (?:him|her|me|them|us)|"
     r"contraindicated|not (?:suitable|appropriate|indicated|recommended|given|planned|started|offered|possible|"
-    r"an option)|(?:is|are|was|were)(?:n'?t| not) (?:available|approved|funded|covered|possible|an option|"
-    r"given|started|offered)|not available|not approved|not funded|not covered|(?:was|were) (?:declined|refused|"
+    r"an option)|(?:is|are|was|were)(?:n'?t| not) (?:available|approved|funded|covered|reimbursed|affordable|possible|"
+    r"an option|given|started|offered)|not available|not approved|not funded|not covered|not reimbursed|"
+    r"decided against|chose not to|opted (?:against|out)|(?:was|were) (?:declined|refused|"
     r"ruled out|not given)|declined|refused|ruled out|cancell?ed|called off|not going ahead)\b", re.I)
 # Finished, said before the name: "no longer on", "had to stop", "switched from", "progressed on".
 _FINISHED_BEFORE = re.compile(
@@ -114,7 +115,7 @@ _FINISHED_BEFORE = re.compile(
     re.I)
 _RELATIVE = (r"(?:father|mother|brother|sister|son|daughter)[- ]in[- ]law|dad|daddy|father|papa|mum|mom|mother|mama|mummy|mommy|husband|wife|partner|son|daughter|brother|"
              r"sister|grand\w+|uncle|aunt|auntie|cousin|friend|neighbou?r|colleague|nephew|niece|"
-             r"boss|fiance\w*")
+             r"boss|fiance\w*|buddy|mate|pal|co-?worker|classmate|roommate")
 _CLOSE = re.compile(r"^(?:dad|daddy|father|papa|mum|mom|mother|mama|mummy|mommy|husband|wife|partner|son|daughter|"
                     r"brother|sister|grand\w+)$", re.I)
 # A person a treatment can belong to: "my mum", "her sister", "my wife's cousin", "Dad", "I", "most patients".
@@ -148,21 +149,47 @@ def belongs_to_someone_else(text: str, sentence_start: int, start: int, relative
     EGFR negative" is still the patient's result).
     """
     people = [m for m in _PERSON.finditer(text, sentence_start, start) if m.group().lower() not in ("he", "she")
-              and (not relatives_only or _RELATIVE_OR_SELF.search(m.group()))]
+              and (not relatives_only or _RELATIVE_OR_SELF.search(m.group()))
+              and not _treats_the_patient(m, text[m.end():start])]
     if not people:
         return False
     if _is_close(people[-1].group()):
         patient = _the_patient(text)
         return patient is not None and _relation(people[-1].group()) not in (patient, "self")
-    others = [m for m in _PERSON.finditer(text) if m.start() < sentence_start or m.start() >= start]
-    return any(_is_close(m.group()) for m in others)
+    # a close relative named elsewhere, or earlier in the sentence ("my wife is on X and her buddy is on Y")
+    others = [m for m in _PERSON.finditer(text) if m.start() < sentence_start or m.start() >= start
+              or (m.start() < people[-1].start() and _relation(m.group()) != "self")]
+    return any(_is_close(m.group()) for m in others) or (not relatives_only and _patient_told_before(text, sentence_start))
+
+
+_CARER = re.compile(r"^the (?:doctor|nurse)$", re.I)
+_PATIENT_AS_OBJECT = re.compile(r"\b(?:him|her|me|them|us)\b", re.I)
+
+
+def _treats_the_patient(person: re.Match, between: str) -> bool:
+    """"The doctor has now started him on docetaxel": the doctor gives the treatment, the patient has it."""
+    return bool(_CARER.match(person.group()) and _PATIENT_AS_OBJECT.search(between))
+
+
+def _patient_told_before(text: str, sentence_start: int) -> bool:
+    """An earlier sentence told a treatment with nobody named ("On docetaxel since March. His friend
+    is on Keytruda"; "She takes Alecensa. A man at her clinic gets chemo"): that was the patient's,
+    so someone named afterwards is someone else."""
+    earlier = text[:sentence_start]
+    people = [m for m in _PERSON.finditer(earlier) if m.group().lower() not in ("he", "she")
+              and not _is_close(m.group())]
+    return bool(_names(earlier)) and not people
 
 
 _SAME_PERSON = {"dad": "father", "daddy": "father", "papa": "father", "mum": "mother", "mom": "mother",
                 "mama": "mother", "mummy": "mother", "mommy": "mother"}
 # Which of two close relatives the message is about: "..., but this is about my mum", "but my dad is on ...".
 _ABOUT = re.compile(r"\b(?:(?:this|it|the question|my question) is|i'?m|i am|am|asking|writing|enquiring|inquiring)\s+"
-                    r"(?:about|for|on behalf of)\s+(my\s+(?:" + _RELATIVE + r"))\b", re.I)
+                    r"(?:about|for|on behalf of)\s+(my\s+(?:" + _RELATIVE + r")|myself|me)\b", re.I)
+_ALSO_ILL = re.compile(r"\b(my\s+(?:" + _RELATIVE + r"))\s+(?:also\s+)?(?:had|has|was diagnosed with|got)\s+"
+                       r"(?:\w+\s+){0,2}?cancer\s+(?:too|as well|also)\b|"
+                       r"\b(my\s+(?:" + _RELATIVE + r"))\s+also\s+(?:had|has|was diagnosed with|got)\s+(?:\w+\s+){0,2}?cancer",
+                       re.I)
 _CONTRAST = re.compile(r"\b(?:but|whereas|while)\s+(my\s+(?:" + _RELATIVE + r"))\b", re.I)
 
 
@@ -181,8 +208,14 @@ def _the_patient(text: str) -> Optional[str]:
     dad thinks ..." keeps the mum's).
     """
     relations = {_relation(m.group()) for m in _PERSON.finditer(text) if _is_close(m.group())} - {"self"}
+    about = _ABOUT.search(text)
+    if about and about.group(1).lower() in ("myself", "me"):  # "my brother is on Keytruda; I'm asking about myself"
+        return "self"
     if len(relations) < 2:
         return None
+    also_ill = _ALSO_ILL.search(text)
+    if also_ill and len(relations) == 2:  # "My mum had lung cancer too ...": the other one is the patient
+        return (relations - {_relation(also_ill.group(1) or also_ill.group(2))}).pop()
     turned_to = _ABOUT.search(text)
     if turned_to is None:
         turned_to = next((m for m in _CONTRAST.finditer(text) if _names(re.split(r"[.;!?\n]", text[m.end():])[0])),
@@ -208,11 +241,13 @@ _HYPOTHETICAL_AFTER = re.compile(
     r"^[^,.;:]{0,30}?\b(?:is|are|was|were|as|might be|may be|could be|would be|remains)?\s*(?:an?\s+)?"
     r"(?:option|options|possibility|possible|being considered|considered|being discussed|discussed|mentioned|"
     r"suggested|offered|raised|maybe|possibly|might|could|later maybe|down the line|in the future|if needed|"
-    r"if it|still (?:being )?decid\w*|to be decided|undecided|not decided)\b", re.I)
+    r"if it|still (?:being )?decid\w*|to be decided|undecided|not decided|optional|under (?:discussion|consideration|review)|"
+    r"to be discussed|being evaluated)\b", re.I)
 _FINISHED_AFTER = re.compile(
     r"^[^.;:]{0,60}?\b(?:stopped working|stopped|failed|didn'?t work|did not work|wasn'?t working|"
     r"was not working|not working|no longer work\w*|quit working|didn'?t hold|finished|completed|complete|done|"
-    r"ended|discontinued|was stopped|were stopped|was halted|(?<!\bin )progress\w*|PD(?!-)|was too (?:hard|much|toxic|strong)|"
+    r"ended|discontinued|was stopped|were stopped|was halted|(?<!\bin )progress\w*|PD(?![-\w])|"
+    r"(?:held|stopped|discontinued) permanently|permanently (?:held|stopped|discontinued)|withheld|was too (?:hard|much|toxic|strong)|"
     r"were too (?:hard|much|toxic|strong)|did nothing|didn'?t do anything|did not help|didn'?t help|"
     r"no effect|no response|stopped responding|but (?:it|the cancer|the tumou?r) "
     r"(?:spread|grew|came back|progressed|returned)|(?:years?|months?|weeks?) ago|last (?:year|month|summer|"
@@ -221,16 +256,16 @@ _PART_OF_COURSE = re.compile(
     r"\b(?:(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)?|one|two|three|four|five|six) "
     r"(?:cycles?|rounds?|doses?|infusions?|weeks?|sessions?)|(?:cycles?|rounds?|doses?|c|week) ?\d+)"
     r"(?: (?:of \w+ )?(?:is |are |was |were )?(?:done|completed|complete|finished|given|in))\b", re.I)
-_FOR_PROGRESSION = re.compile(r"\b(?:after|following|for|at|on|upon|due to)\s+(?:\w+\s+){0,2}?"
+_FOR_PROGRESSION = re.compile(r"\b(?:after|following|for|at|on|upon|due to|beyond)\s+(?:\w+\s+){0,2}?"
                               r"(?:progres+\w*|relapse|recurrence|failure|pd)\b", re.I)
 _PLANNED_AFTER = re.compile(
     r"^[^.;:]{0,40}?\b(?:planned|is planned|to follow|scheduled|booked|is due|due to start|due on|due next|"
     r"to start|to begin|starts|starting|from next|next (?:week|month|monday|tuesday|wednesday|thursday|friday)|"
     r"tomorrow|recommended|is the plan|was prescribed|prescribed)\b", re.I)
-_CURRENT_AFTER = re.compile(r"^[\s,(]*(?:[\w/+.-]+[\s,(]+){0,5}?(?:now|currently|current|at the moment|these days|right now|"
+_CURRENT_AFTER = re.compile(r"^[\s,(]*(?:[\w/+.-]+[\s,()]+){0,5}?(?:now|currently|current|at the moment|these days|right now|"
                             r"ongoing|continued|continues|continuing|since|in progress|so far|going well|"
                             r"is working|has been working|started|commenced|begun|initiated|cycle \d+ today|"
-                            r"today)\b", re.I)
+                            r"today|added|still (?:taking|on|having|getting|receiving))\b", re.I)
 
 # The nearest of these before a name, in its clause, gives its status.
 _CUES = [
@@ -242,22 +277,24 @@ _CUES = [
     (CURRENT, r"now|currently|current:?|presently|at present|at the moment|these days|right now|is on|are on|am on|"
               r"'s on|s on|on|started|start|starting|began|begun|commenced|initiated|receiving|getting|taking|"
               r"takes|gets|having|doing|undergoing|ongoing|continu\w*|still|remains on|has been on|"
-              r"have been on|been on|treated with|being treated with|treatment with|maintenance|cycle \d+ of|"
+              r"have been on|been on|treated with|being treated with|treatment with|cycle \d+ of|"  # not "maintenance":
+              # "then maintenance pemetrexed" may be past too; only "now on maintenance" says it goes on
               r"since|today|this week|in the middle of|halfway through|under|put on|switched to|"
               r"switching to|changed to|moved to|moving to|giving|given|re-?challeng\w*|addition of|added|went onto|went on to|onto|back to|back on|re-?started|"
               r"adding|kept|keeps|keeping|kept (?:\w+ )?on|keeps (?:\w+ )?on|still on|"
               r"(?:switched|swapped|changed|moved|put) (?:\w+ ){0,2}(?:to|on|onto)|"
               r"(?:chemo|treatment|line|drug) (?:number )?(?:two|three|2|3) is"),
     (FINISHED, r"finished|completed|complete|done with|done|stopped|discontinued|ended|was on|were on|"
-               r"had been on|been through|went through|underwent|undergone|after|following|post|"
+               r"had been on|been through|went through|underwent|undergone|after(?!\s+(?:that|this|which))|following|post|"
                r"failed|failing|progressed on|progression on|progressing on|progressed after|"
                r"progressed through|progressed despite|resistant to|refractory to|previously|prior|"
                r"previous|initially|earlier|originally|used to (?:be on|take|have)|s/p|status post|"
                r"history of|last year|years ago|in 20[0-2]\d|first had|first got|first tried|"
                r"(?:first|1st|initial) (?:one|treatment|chemo|line|regimen) was|off|before that|before this|"
-               r"(?:first|second|1st|2nd) was|line 1:?|1L:?|"
-               r"prior to that|before (?:it|that|this) was|before,|neo-?adjuvant|induction"),
-    (PAST, r"had|has had|have had|got|did|tried|received|was given|were given|was treated|"
+               r"(?:first|second|1st|2nd) was|line 1:?|1L:?|lines? 1\s*(?:[-–]|to|and)\s*\d:?|"
+               r"prior to that|before (?:it|that|this) was|before,|neo-?adjuvant|neo-?adj\.?|induction"),
+    (PAST, r"had|has had|have had|got|did|tried|received|was given|were given|was treated with|"
+           r"were treated with|was treated|gave|"
            r"has received|have received"),
 ]
 _CUE_BEFORE = [(status, re.compile(r"\b(?:" + words + r")\b", re.I)) for status, words in _CUES]
@@ -274,7 +311,7 @@ _FIRST_LINE = re.compile(r"\b(?:first|1st|front)[- ]line\b", re.I)
 _PROGRESSION = re.compile(
     r"\b(?<!\bin )(?:progres+\w*|stopped (?:controlling|helping|responding)|stopped working|stop working|didn'?t work|did not work|wasn'?t working|not working|"
     r"no longer work\w*|didn'?t hold|doesn'?t hold|holds? anymore|didn'?t respond|did not respond|failed|failing|"
-    r"failure|came back|come back|coming back|recurr\w*|relaps\w*|returned|growth|grew|grown|growing|"
+    r"failure|came back|come back|coming back|(?:it'?s|it is|is|it has|has been|now) back\b(?! (?:to|on|at|home|from))|recurr\w*|relaps\w*|returned|growth|grew|grown|growing|"
     r"got worse|getting worse|worsen\w*|resistan\w*|refractory|new lesions?|new spots?|bigger|"
     r"(?:then|again|since|after|despite|while)\W+(?:\w+\W+){0,3}?spread|spread (?:again|further|more))\b", re.I)
 _SWITCH = re.compile(r"\b(?:switch\w*|changed|changing|moved|moving|different|new chemo|another chemo|"
@@ -305,7 +342,7 @@ _NONE = re.compile(
 _UNSURE = re.compile(
     r"\b(?:not sure|don'?t know|do not know|dont know|no idea|unsure|can'?t remember|cannot remember|"
     r"don'?t remember|forgot|not certain|no clue|don'?t understand|do not understand|dont understand|"
-    r"didn'?t catch|did not catch|won'?t (?:say|tell))\b[^.;]{0,50}?\b(?:drugs?|treatments?|medicines?|"
+    r"didn'?t catch|did not catch|won'?t (?:say|tell)|(?:do|does|did|will)(?:n'?t| not) (?:tell|say))\b[^.;]{0,50}?\b(?:drugs?|treatments?|medicines?|"
     r"medications?|chemo\w*|therapy|regimen|called|name|names|on|getting|having|taking|given|what it is|"
     r"plan|what kind|what type|which one|which drugs?)\b|\btreatment (?:is )?(?:unknown|unclear)\b|"
     r"\btreatments?\s*[:=-]\s*(?:don'?t know|do not know|not sure|unsure|no idea|unknown|\?+)|"
@@ -403,12 +440,14 @@ def _groups(text: str, clauses: list, names: list) -> list:
     for name in names:
         index = _clause_of(clauses, name[1])
         after_marker = bool(_PAST_PREFIX.search(text[max(0, name[1] - 12):name[1]]))
-        if (groups and groups[-1][0] == index and not alone and not after_marker
-                and _LIST_GAP.match(text[groups[-1][1][-1][2]:name[1]])):
+        gap = text[groups[-1][1][-1][2]:name[1]] if groups else ""
+        joined = bool(re.fullmatch(r"[/+]", gap))  # "s/p carbo/pem/pembro": one regimen, all past
+        if (groups and groups[-1][0] == index and (joined or not alone) and not after_marker
+                and _LIST_GAP.match(gap)):
             groups[-1][1].append(name)
         else:
             groups.append((index, [name]))
-        alone = after_marker
+        alone = after_marker or (alone and joined)
     return groups
 
 
@@ -416,6 +455,7 @@ def _after_cue(after: str) -> Optional[str]:
     """The status said just after the names ("... stopped working", "... started", "... planned")."""
     after = _PART_OF_COURSE.sub(" ", after)  # "second cycle done": the course goes on
     after = _FOR_PROGRESSION.sub(" ", after)  # "docetaxel after progression on X": why it is given
+    after = re.sub(r"\.(?=,)", " ", after)  # "maint., PD after 5 months": an abbreviation's dot ends nothing
     found = []
     for status, pattern in ((NEGATED, _NEGATION_AFTER), (HYPOTHETICAL, _HYPOTHETICAL_AFTER),
                             (CURRENT, _CURRENT_AFTER), (PLANNED, _PLANNED_AFTER), (FINISHED, _FINISHED_AFTER)):
@@ -423,6 +463,17 @@ def _after_cue(after: str) -> Optional[str]:
         if match:
             found.append((match.end(), status))
     return min(found)[1] if found else None
+
+
+_BEYOND_PROGRESSION = re.compile(r"\b(?:beyond|through|despite) (?:\w+ )?progression\b", re.I)
+_FIRST_LINE_CUE = re.compile(r"\b(?:1L|line 1)\W*$", re.I)
+
+
+def _first_line_now(text: str, before: str) -> bool:
+    """"1L pembrolizumab, cycle 6" with no later line named and nothing else said of it (not
+    "progressed on 1L osimertinib"): the line given now, not a finished one."""
+    line = _FIRST_LINE_CUE.search(before)
+    return bool(line) and not _LATER_LINE.search(text) and _nearest_cue(before[:line.start()]) != FINISHED
 
 
 def _status(text: str, clause: tuple, window_start: int, start: int, end: int, window_end: int,
@@ -433,6 +484,7 @@ def _status(text: str, clause: tuple, window_start: int, start: int, end: int, w
         return OTHER_PERSON
     if inherited is not None and before.strip() in ("(", "[", ", (", "- ("):  # "chemo (cisplatin and pemetrexed)"
         return inherited
+    before = _BEYOND_PROGRESSION.sub(" ", before)  # "Tagrisso continued beyond progression with chemo added": both go on
     if _FINISHED_BEFORE.search(before):
         return FINISHED
     if _NEGATION_BEFORE.search(before):
@@ -442,6 +494,8 @@ def _status(text: str, clause: tuple, window_start: int, start: int, end: int, w
                                               re.match(r"[^.!?;\n]*\?", text[start:])):
         return HYPOTHETICAL  # "if it stops working, immunotherapy"; "should we ask about Keytruda?"
     cue, said_after = _nearest_cue(before), _after_cue(after)
+    if cue == FINISHED and _first_line_now(text, before):
+        cue = None
     if said_after in (NEGATED, HYPOTHETICAL):
         return said_after
     if said_after == FINISHED and cue != PLANNED:
@@ -457,6 +511,20 @@ def _status(text: str, clause: tuple, window_start: int, start: int, end: int, w
     return cue or TOLD
 
 
+_NOW_START = re.compile(r"^\s*(?:now|currently|at the moment|at present|right now|these days)\b", re.I)
+
+
+def _now_said_after(text: str, clauses: list, index: int, end: int) -> int:
+    """Where the words after the last names of a clause end: at the clause's end, or, when the
+    names end it and the next clause starts with "now" and names nothing ("topotecan now because
+    it came back"), at the next clause's end, the "now" being theirs."""
+    clause_end = clauses[index][1]
+    if text[end:clause_end].strip(" ,") or index + 1 >= len(clauses):
+        return clause_end
+    following = text[slice(*clauses[index + 1])]
+    return clauses[index + 1][1] if _NOW_START.match(following) and not _names(following) else clause_end
+
+
 def _mentions(text: str, clauses: list) -> list:
     groups = _groups(text, clauses, _names(text))
     mentions: list = []
@@ -466,7 +534,9 @@ def _mentions(text: str, clauses: list) -> list:
         following = groups[number + 1] if number + 1 < len(groups) and groups[number + 1][0] == index else None
         start, end = names[0][1], names[-1][2]
         window_start = previous[1][-1][2] if previous else clause[0]
-        window_end = following[1][0][1] if following else clause[1]
+        if previous and "," in text[window_start:start]:  # "chemoradiation finished in May, durvalumab since June"
+            window_start = text.rfind(",", window_start, start) + 1
+        window_end = following[1][0][1] if following else _now_said_after(text, clauses, index, end)
         if following:  # words just before the next names are theirs: "..., she is starting carboplatin"
             comma = text.find(",", end, window_end)
             window_end = comma if comma != -1 else window_end
@@ -537,7 +607,8 @@ _FAILED_BACK = re.compile(r"^\W*(?:and\s+|but\s+)?(?:now\s+|then\s+)?(?:that|it|
                           r"^\W*(?:it'?s |it is |that'?s |treatment'?s? )?(?:all|everything) (?:done|finished|over|"
                           r"completed)\b", re.I)
 _REFUSED_ALL = re.compile(
-    r"\b(?:said no|refused|declined|turned (?:it|them|both) down|doesn'?t want|does not want)(?: to)?"
+    r"\b(?:said no|refused|declined|turned (?:it|them|both) down|doesn'?t want|does not want|decided against|"
+    r"opted against|chose not to have)(?: to)?"
     r"(?: (?:both|all|it|them|everything|any(?:thing)?|treatment|chemo\w*|that))?"
     r"(?=\s*(?:[;.,!]|$|\bbecause\b|\bbut\b|\bas\b|\bsince\b|\band\b))", re.I)
 
@@ -577,6 +648,39 @@ def _guessed(text: str, mentions: list) -> list:
             if start <= m.start < end and m.status not in (NEGATED, OTHER_PERSON) else m for m in mentions]
 
 
+# A clause that gives the number of the next or current cycle: the course named before goes on.
+_COURSE_GOES_ON = re.compile(r"^\W*(?:(?:cycle|round|dose|infusion|c)\s*#?\d+|(?:next|another) (?:cycle|dose|round|"
+                             r"infusion))\b(?!\s*(?:(?:was|is|were|has been)\s+)?(?:done|completed|complete|finished)\b)",
+                             re.I)
+
+
+def _course_going_on(text: str, clauses: list, mentions: list) -> list:
+    """"Keytruda, carboplatin and pemetrexed - cycle 3 tomorrow, then ...": what was told just
+    before a cycle's number is being given now, not something finished."""
+    going_on = {index - 1 for index, (a, b) in enumerate(clauses) if index and _COURSE_GOES_ON.match(text[a:b])}
+    return [Mention(m.kind, m.start, m.end, m.text, CURRENT, m.clause) if m.clause in going_on and m.status == TOLD
+            else m for m in mentions]
+
+
+# Said earlier in a sentence, these put what the sentence tells in the past.
+_PAST_TIME = re.compile(r"\b(?:at the start|at first|in the beginning|initially|originally|at (?:the time of )?diagnosis|"
+                        r"back then|at that time|the first time)\b", re.I)
+
+
+def _told_in_the_past(text: str, mentions: list) -> list:
+    """"topotecan now because it came back. At diagnosis he was treated with cisplatin, etoposide and
+    chest radiation": what a sentence places "at diagnosis" or "at the start", beside a treatment said
+    to be current or planned, is finished."""
+    result = []
+    for m in mentions:
+        sentence_start = max([0] + [b.end() for b in _SENTENCE_BREAK.finditer(text, 0, m.start)])
+        now = any(n.status in ACTIVE and not sentence_start <= n.start <= m.end for n in mentions)
+        if m.status in (TOLD, PAST) and now and _PAST_TIME.search(text, sentence_start, m.start):
+            m = Mention(m.kind, m.start, m.end, m.text, FINISHED, m.clause)
+        result.append(m)
+    return result
+
+
 def _in_sequence(text: str, clauses: list, mentions: list) -> list:
     """What was only "had" or told, placed in time by what comes after it.
 
@@ -585,7 +689,7 @@ def _in_sequence(text: str, clauses: list, mentions: list) -> list:
     finished too; otherwise what was told is the present, unless a later
     clause moves time on ("then ...", "now ...").
     """
-    mentions = _guessed(text, _accepted(text, mentions))
+    mentions = _guessed(text, _accepted(text, _told_in_the_past(text, _course_going_on(text, clauses, mentions))))
     timed = [m for m in mentions if m.kind != "surgery" and m.status not in (NEGATED, OTHER_PERSON, HYPOTHETICAL)]
     active = [m for m in timed if m.status in ACTIVE]
     moves_on = {index for index, (a, b) in enumerate(clauses) if _STARTS_LATER.match(text[a:b])}
@@ -626,9 +730,11 @@ def _in_sequence(text: str, clauses: list, mentions: list) -> list:
         if refusal:  # "offered chemo, then immunotherapy, but she said no to both"; "the chemo option was declined"
             everything = bool(re.search(r"\b(?:both|all|everything|them|any(?:thing)?)\b", refusal.group(), re.I))
             refused_clause = _clause_of(clauses, refusal.start())
-            updated.update({m: NEGATED for m in mentions if m.start < refusal.start() and m.kind != "surgery"
-                            and (m.status == HYPOTHETICAL or (m.status in (PAST, TOLD)
-                                                              and (everything or m.clause == refused_clause)))})
+            earlier = [m for m in mentions if m.start < refusal.start() and m.kind != "surgery"]
+            last = earlier[-1] if earlier and re.search(r"\b(?:it|that)$", refusal.group(), re.I) else None
+            updated.update({m: NEGATED for m in earlier
+                            if m.status == HYPOTHETICAL or (m.status in (PAST, TOLD)
+                                                            and (everything or m.clause == refused_clause or m is last))})
     return [Mention(m.kind, m.start, m.end, m.text, updated.get(m, m.status), m.clause) for m in mentions]
 
 

@@ -59,7 +59,17 @@ _SUBJECT = (r"(?:\b(?:i|he|she|they|we)\b|\b(?:i'?m|im|he'?s|hes|she'?s|shes|the
             r"\bmy \w+(?:[- ]in[- ]law)?\b|\b(?:dad|mum|mom|papa|mama|baba|lola|lolo|tatay|nanay|abuela|abuelo|tito|"
             r"tita|grandma|grandpa|granddad|husband|wife|father|mother|brother|sister|son|daughter|partner|uncle|aunt|"
             r"grandmother|grandfather)\b)")
+# "Mum's been having", "dad's very sleepy", "he's peeing a lot": a relative's
+# state now, said with the short "'s". Nouns ending in -ing ("dad's wedding") are not states.
+_ING_NOUNS = (r"(?:morning|evening|wedding|thing|nothing|something|anything|everything|building|funding|ring|king|"
+              r"sibling|darling|spring|string|clothing|bedding|booking|meeting|hearing|housing|training|parking|"
+              r"recording|ceiling|ending|beginning|painting|wing|pudding|shopping|living|sitting|sing|bring|wording|"
+              r"reading|writing|saying|filling|fitting|lining|setting|standing|understanding|rating|birthday)")
+_CONTRACTED_STATE = (r"(?:\b(?:dad|mum|mom|papa|mama|grandma|grandpa|granddad|grandad|gran|nan|husband|wife|father|mother|"
+                     r"brother|sister|son|daughter|partner|uncle|aunt|hubby)|\bmy \w+)'?s (?:been|very|really|so|too|"
+                     r"extremely|quite|still|getting|become|gone|not|now|always|constantly|(?!" + _ING_NOUNS + r"\b)\w+ing)\b")
 _PRESENT = _any(
+    _CONTRACTED_STATE,
     _SUBJECT + r"\s+(?:(?!(?:should|would|could|might|will|may|must|to)\b)\w+\s+){0,2}?(?:is|are|am|has|have|keeps?|can'?t|cannot|cant|can not|won'?t|wont|"
     r"doesn'?t|does not|don'?t|dont|isn'?t|aren'?t|feels?|looks?|says?|seems?|gets?|goes|sounds?|needs?|wants?|thinks?|"
     r"plans?)\b",
@@ -82,7 +92,8 @@ _DEFINITION = _any(
     r"^\W*(?:what|whats|what'?s|wat)\s+(?:a |an )?[\w-]+\W*$",
     r"^\W*(?:what|whats|what'?s|wat)\s+(?:a |an )?[\w-]+(?: [\w-]+)?\s*[,?]",
     r"\b(?:ano (?:po )?(?:ang )?ibig sabihin|ibig sabihin|que significa|qu[eé] es)\b",
-    r"\bdifference between\b|\bis (?:it|a \w+) (?:the )?same as\b|\bin simple words\b|\bmeans what\b",
+    r"\bdifference between\b|\bis (?:it|an? \w+) (?:the )?same (?:thing )?as\b|\bor are they (?:different|the same)\b|"
+    r"\b(?:medical|proper|technical|scientific|official|correct) (?:word|term|name) for\b|\bwhat'?s? the (?:word|term|name) for\b|\bin simple words\b|\bmeans what\b",
 )
 _GENERAL_QUESTION = _any(
     r"\bside[- ]?e?ff?ects?\b|\bside efect\b",
@@ -117,7 +128,8 @@ _INSTRUCTION = _any(
     r"pharmacist|card|paper|discharge \w+|letter|neurologist|specialist)\b.{0,25}?\b(?:said|says|say|told|tell|tells|"
     r"advised|explained|warned|mentioned|asked|wrote|gave us|gave me|instructed|recommend\w*)\b"
     r"(?=.{0,80}\b(?:if|when|to (?:call|ring|go|come|watch|look|check|report|keep|record|use|take|give|write)|not to|"
-    r"watch|look out|should|signs?|any|more than|over|above|could mean|can mean|means|might mean)\b)",
+    r"watch|look out|should|signs?|any|more than|over|above|could mean|can mean|means|might mean|"
+    r"(?:is|are|counts as) (?:an? )?(?:emergency|urgent|serious|dangerous))\b)",
     r"\b(?:leaflet|booklet|checklist|poster|information sheet|red flag card)\b",
     r"\b(?:were|was|been|are|am|got) (?:told|advised|warned|instructed|taught|given)\b|\blearned the\b|"
     r"\bred flag card\b|\b24[- ]?h(?:ou)?r?s? (?:line|number)\b",
@@ -146,15 +158,16 @@ _ANIMAL = _any(r"(?<!as )(?<!like )\b(?:my|our|the|a|his|her|their)(?: \w+)?(?:'
 _HYPOTHETICAL_OR_WORRY = _any(_HYPOTHETICAL.pattern,
                               r"\bafraid (?:that|of|he|she)\b|\bworried (?:that|about|he|she|for)\b|\bscared (?:that|of|he|she)\b")
 # A person named with a past event ("mum had a seizure, is that from the cik?"): a real event, asked about.
-_PAST_SUBJECT = re.compile(r"\b(?:he|she|i|my \w+|mum|mom|dad|papa|mama)\s+(?:[\w']+\s+)?(?:had|has had|was|got|went|coughed|"
+_PAST_SUBJECT = re.compile(r"\b(?:he|she|i|my \w+|mum|mom|dad|papa|mama|husband|wife|father|mother|son|daughter|"
+                           r"brother|sister|partner|grandma|grandpa|grandad|granddad|hubby)\s+(?:[\w']+\s+)?(?:had|has had|was|got|went|coughed|"
                            r"fainted|collapsed|vomited|passed)\b|\b(?:my|his|her) (?:mum|mom|dad|husband|wife|father|mother) had some\b",
                            re.IGNORECASE)
 _OTHER_PERSON = _any(
-    r"\bmy (?:\w+ )?(?:neighbou?rs?|friends?|colleagues?|co-?workers?|boss|classmates?)(?:'s)?\b",
+    r"\bmy (?:\w+(?:'s)? )?(?:neighbou?rs?|friends?|colleagues?|co-?workers?|boss|classmates?)(?:'s)?\b",
     r"\b(?:neighbou?r'?s|friend'?s|colleague'?s|coworker'?s|co-worker'?s|cousin'?s|boss'?s|"
     r"in[- ]laws?'s|husbands? colleague)\b",
     r"\b(?:another patient|other patients?|a (?:man|woman|lady|guy|patient|person|gentleman|boy|girl)\b|"
-    r"the (?:man|woman|lady|guy|patient|person) (?:in|next|on|at|who|beside)|next bed|(?<!like )(?<!to )someone(?! else)(?!'?s? (?:is |has )?(?:sitting|standing|stabbing|squeezing|pressing|crushing|called|rang|phoned|gone))|"
+    r"the (?:man|woman|lady|guy|patient|person) (?:in|next|on|at|who|beside)|next bed|(?<!like )(?<!to )(?<!tell )(?<!call )(?<!ask )(?<!ring )(?<!phone )(?<!contact )(?<!see )(?<!get )someone(?! else)(?!'?s? (?:is |has )?(?:sitting|standing|stabbing|squeezing|pressing|crushing|called|rang|phoned|gone))|"
     r"(?<!like )(?<!to )somebody(?! else)|"
     r"in (?:the|a|our|my) (?:forum|group|article|news|film|movie|show|book)|on (?:tv|the news|youtube|facebook|a forum)|"
     r"facebook group|support group|in the ward|volunteers?|kumare|kumpare|kapitbahay|amig[oa]|vecin[oa])\b",
@@ -204,6 +217,8 @@ _PAST_RECENT = _any(
 )
 _RESOLVED = _any(
     r"\ball (?:good|fine|ok|okay|well)\b",
+    r"\b(?:i'?ve|ive|he'?s|she'?s|hes|shes|they'?ve|we'?ve|has|have) been (?:absolutely |totally |completely |perfectly )?"
+    r"(?:fine|ok|okay|well|good|alright|all right|normal) (?:ever )?(?:since|after|since then)\b",
     r"\b(?:is(?!\s+(?:this|it|that)\b)|are|he'?s|she'?s|hes|shes|i'?m|im|feels?|feeling)\s+(?:[\w']+\s+)?(?:now\s+)?"
     r"(?:fine|ok|okay|better|stable|alright|recovered|comfortable|himself again|herself again|back to normal|"
     r"much better|chatty|walking fine|walks (?:fine|ok|okay|normally|well)|breathing (?:normally|fine|easy|easily)|breathes easy|safe now)\b",
@@ -230,11 +245,14 @@ _NEGATION_CUE = re.compile(
 # Self-harm: only a negation of the statement itself ("she is not suicidal").
 _SELF_HARM_NEGATION = re.compile(r"\b(?:not|never|no|isn'?t|isnt|don'?t|dont|doesn'?t|doesnt|didn'?t|without|denies)[ ]+(?:[\w']+[ ]+){0,2}$", _I)
 _MILD = re.compile(
-    r"\b(?:a bit|abit|a little|little|slight|slightly|mild|mildly|minor|small|tiny|bit of|touch of|some|occasional|"
+    r"\b(?:a bit|abit|a little|little|slight|slightly|mild|mildly|minor|small|tiny|(?<!every )bit of|touch of|some|occasional|"
     r"sometimes|one|once)[ ]+(?:[\w']+[ ]+)?$", _I)
 # Concepts "a bit" does not soften: a little blood is still coughed blood.
+# Nor does it soften the words that only say where blood comes from ("every bit of
+# spit"), nor a bladder that will not hold: any loss of control may be the cord.
 _NEVER_MILD = frozenset({"self_harm", "seizure", "stroke", "collapse", "blood", "haemoptysis", "bleeding_wont_stop",
-                         "airway_swelling", "heart_attack", "fever", "confusion"})
+                         "airway_swelling", "heart_attack", "fever", "confusion", "blood_route", "bladder_bowel",
+                         "saddle_numbness"})
 # Words that say "can he still..." rather than "it is still happening".
 _STILL_QUESTION = re.compile(r"\b(?:can|could|will|would|should|may|might|do|does|is it|are they)\s+(?:[\w']+\s+)?still\b", _I)
 
@@ -314,6 +332,36 @@ def _other_person(text: str, begin: int, start: int, end: int, self_harm: bool) 
     return bool(_OTHER_PERSON.search(_GENERIC_PERSON.sub(" ", text[begin:start])))
 
 
+# The sign came back after it had stopped: "it stopped, now he's having another one".
+_RELAPSE = _any(r"(?<!never )(?<!not )(?<!no )\b(?:another (?:one|fit|seizure|episode|bout|bleed|attack)|started (?:up )?again|"
+                r"(?:is|it'?s|its|it is) (?:\w+ing )?again|(?:he'?s|she'?s|he is|she is) (?:having|fitting|shaking|jerking|seizing|bleeding|"
+                r"vomiting|coughing|gasping|collapsing|fainting) (?:\w+ )?again|back again|(?:has |it )?c[oa]me back|coming back|"
+                r"happening again|returned)\b")
+
+
+def _resolved_after(after: str) -> bool:
+    """A recovery told after the sign, unless the sign came back after the recovery."""
+    last = None
+    for last in _RESOLVED.finditer(after):
+        pass
+    return last is not None and not _RELAPSE.search(after, last.end())
+
+
+# "Can CIK be given if your calcium is high? Asking because I'm parched...": the
+# question is about the writer's own signs, told straight after it.
+_OWN_REASON = _any(r"\b(?:(?:i'?m |i am |im )?asking (?:because|as|since|cos|coz|'cause|cause|bc)|i ask (?:because|as|since)|"
+                   r"(?:the )?reason (?:i'?m asking|i ask)|why i'?m asking)\b")
+
+
+def _asks_for_own_reason(text: str) -> bool:
+    """The message gives its own present signs as the reason for a general question."""
+    reason = _OWN_REASON.search(text)
+    if reason is None:
+        return False
+    rest = text[reason.end():]
+    return bool(_PRESENT.search(rest) or _NOW_STRONG.search(_now_words(rest)))
+
+
 def _answered_no(text: str, begin: int, start: int, end: int) -> bool:
     """The mention is a question someone asked, answered no straight after."""
     return bool(_ASKED_IF.search(text, begin, start) and _ANSWER_NO.search(text[end:end + 40]))
@@ -325,9 +373,28 @@ def _self_harm_over(clause: str, after: str) -> bool:
     return bool(_SELF_HARM_PAST.search(clause) and recovered)
 
 
+# A question about the cause or the future of a sign just told ("his speech went
+# slurred, could it be the medication?", "will that happen every time?") asks about
+# a real event: it is not a hypothesis. Not for a suicidal statement, where
+# "would it be quicker" may be the plan itself.
+_BACK_REFERENCE = re.compile(r"\b(?:why )?(?:could|might|can|would|will) (?:it|that|this) (?:be|happen|come|keep)\b", _I)
+
+
+# "What does it mean if there's blood when you cough?" asks what a sign means for
+# the one who has it, not what a word means: ask once whether it is happening now.
+_MEANING_OF_SIGN = re.compile(r"\bwhat (?:does|would|could|do) it mean (?:if|when) (?:there'?s|there is|i|i'?m|you|you'?re|"
+                              r"he|she|he'?s|she'?s|my \w+|your \w+)\b", _I)
+
+
+def _blank(pattern: re.Pattern, text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
 def read_timing(text: str, start: int, end: int, category: str) -> tuple[str, Optional[str]]:
     """(NOW | NOT_NOW | UNCLEAR, reason) for the mention at text[start:end]."""
-    text = _TREATMENT_TIME.sub(lambda m: " " * len(m.group()), text)
+    text = _blank(_TREATMENT_TIME, text)
+    if category != SELF_HARM:
+        text = _blank(_BACK_REFERENCE, text)
     c_begin, c_end = _bounds(text, start, end, _SENTENCE_END)
     s_begin, s_end = _bounds(text, start, end, _SENTENCE_ONLY)
     l_begin, l_end = _bounds(text, start, end, _COMMA)
@@ -342,6 +409,8 @@ def read_timing(text: str, start: int, end: int, category: str) -> tuple[str, Op
 
     # What kind of sentence it is.
     personal_event = bool(_PAST_SUBJECT.search(text))  # "she had a seizure, what does it mean?"
+    if not self_harm and _MEANING_OF_SIGN.search(sentence) and not strong_now:
+        return UNCLEAR, "meaning_question"
     if _DEFINITION.search(sentence) and not strong_now and not personal_event:
         return NOT_NOW, "definition"
     # A suicidal statement is read in its own part of the sentence: "the nurse
@@ -354,13 +423,14 @@ def read_timing(text: str, start: int, end: int, category: str) -> tuple[str, Op
     if self_harm and _answered_no(text, c_begin, start, end):
         return NOT_NOW, "negated"
     hypothetical = _HYPOTHETICAL_SELF_HARM if self_harm else _HYPOTHETICAL_OR_WORRY
-    if _cue_before(hypothetical, text, c_begin, start) or (
-            not self_harm and _HYPOTHETICAL.search(sentence) and not here_and_now):
+    own_reason = _asks_for_own_reason(text)
+    if not own_reason and (_cue_before(hypothetical, text, c_begin, start) or (
+            not self_harm and _HYPOTHETICAL.search(sentence) and not here_and_now)):
         return NOT_NOW, "hypothetical"
     if _other_person(text, c_begin, start, c_end, self_harm) and not _IMMEDIATE.search(local):
         return NOT_NOW, "other_person"
-    if (not self_harm and _GENERAL_QUESTION.search(sentence) and not here_and_now and not personal_event
-            and not _placed_now_later(text, s_end)):
+    if (not self_harm and not own_reason and _GENERAL_QUESTION.search(sentence) and not here_and_now
+            and not personal_event and not _placed_now_later(text, s_end)):
         return NOT_NOW, "side_effect_question"
 
     # When it happened. Stroke signs that pass may still be a stroke (a TIA):
@@ -370,7 +440,7 @@ def read_timing(text: str, start: int, end: int, category: str) -> tuple[str, Op
     elif self_harm:
         if _self_harm_over(clause, after) and not strong_now:
             return NOT_NOW, "resolved"
-    elif _RESOLVED.search(after) or (_RESOLVED.search(clause) and not _NOW_STRONG.search(_now_words(text[start:c_end]))):
+    elif _resolved_after(after) or (_RESOLVED.search(clause) and not _NOW_STRONG.search(_now_words(text[start:c_end]))):
         return NOT_NOW, "resolved"
     past = _PAST_LONG_SELF_HARM if self_harm else _PAST_LONG
     if past.search(local) or (past.search(clause) and not strong_now):

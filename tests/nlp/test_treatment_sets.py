@@ -4,13 +4,13 @@ import pytest
 from tests.nlp.evaluate import BIOMARKERS, HERE, load, measure
 
 DEV_SETS = ("treatment_histories_dev_a.jsonl", "treatment_histories_dev_b.jsonl", "treatment_histories_dev_c.jsonl",
-            "treatment_histories_dev_d.jsonl")
+            "treatment_histories_dev_d.jsonl", "treatment_histories_dev_e.jsonl")
 BLIND_SET = "treatment_histories_blind.jsonl"
 # The target, reached on the development sets.
 TARGET = 0.95
-# What the blind set measured when it was first read (2026-12-05), less a little room:
+# What the blind set measured when it was first read (2026-12-06), less a little room:
 # a change that makes it worse fails here.
-BLIND_FLOOR = {"setting": 0.88, "egfr": 0.84, "alk": 0.84, "pdl1": 0.86}
+BLIND_FLOOR = {"setting": 0.86, "egfr": 0.94, "alk": 0.95, "pdl1": 0.91}
 
 
 @pytest.fixture(scope="module", params=DEV_SETS)

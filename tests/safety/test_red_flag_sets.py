@@ -65,8 +65,8 @@ def test_the_blind_set_is_big_enough_and_covers_every_category():
 
 
 # Floors: the blind set's first reading, rounded down (see the module docstring).
-BLIND_RECALL_FLOOR = 0.86
-BLIND_CATEGORY_FLOOR = 0.70
+BLIND_RECALL_FLOOR = 0.88
+BLIND_CATEGORY_FLOOR = 0.65
 ISSUE_RECALL, ISSUE_CATEGORY_RECALL, ISSUE_FALSE_ALARMS = 0.98, 0.95, 0.10
 
 

@@ -175,3 +175,80 @@ def test_fourth_set_causes_are_read(text, settings):
 def test_fourth_set_biomarker_wordings(text, expected):
     profile = extract_profile(text)
     assert {k: profile.get(k) for k in ("egfr", "alk", "pdl1") if profile.get(k) is not None} == expected
+
+
+# Issue 11, fifth development set (dev_e, the former blind set): general causes of its misses,
+# each with sentences of our own.
+@pytest.mark.parametrize("text, settings", [
+    # vocabulary: Spanish words, "chemorads", misspelt brands, the CAV regimen, PORT (in capitals only)
+    ("she is doing quimio and radioterapia at the same time", {CRT}),
+    ("started chemorads on Monday", {CRT}),
+    ("Key trooda with carboplatin and pemetrexed", {FIRST, IO}),
+    ("now on cyclophosphamide, doxorubicin and vincristine after etoposide stopped working", {LATER}),
+    ("PORT after his pneumonectomy, nothing else", {"post_resection", "other"}),
+    ("a port was put in and he starts carboplatin next week", {FIRST}),
+    # finished or not: "PD" of progression is not the "pd" of "pdl1"; stopped for good; "1L" alone is now
+    ("nivolumab every 2 weeks, pdl1 was 60%", {IO}),
+    ("pembrolizumab was withheld for good after colitis, she continues carboplatin and pemetrexed", {FIRST}),
+    ("1L pembrolizumab monotherapy, cycle 6", {IO}),
+    ("PD on 1L osimertinib, now carboplatin/pemetrexed", {LATER}),
+    ("neoadj chemo-immunotherapy then lobectomy; no more treatment planned", {"post_resection"}),
+    ("Lines 1-3: carboplatin/pemetrexed/pembrolizumab. Line 4: docetaxel.", {LATER}),
+    ("Lines 1 to 2 were cisplatin with pemetrexed, and docetaxel; vinorelbine since May", {LATER}),
+    # current: "after that they gave her ...", "still taking", "added", "(TRIAL) since", "beyond progression"
+    ("had a lobectomy in 2022, after that they gave her osimertinib, she is still taking it", {"post_resection", TKI}),
+    ("Tagrisso continued beyond progression with chemo added", {LATER, TKI}),
+    ("finished chemoradiation in May, Imfinzi (PACIFIC) since June", {CRT, "consolidation", IO}),
+    ("chemoradiation finished in May, durvalumab since June", {CRT, "consolidation", IO}),
+    ("Keytruda, carboplatin and pemetrexed - cycle 3 tomorrow, then Keytruda alone", {FIRST, IO}),
+    # past: "s/p a/b/c" is one past regimen; "at diagnosis" before a treatment now; maintenance before progression
+    ("s/p carbo/pem/pembro, on observation", {"none"}),
+    ("topotecan now because it came back. At diagnosis he was treated with cisplatin and etoposide plus chest radiation",
+     {LATER}),
+    ("She had carboplatin and pemetrexed then maintenance pemetrexed. Scans now show progression and docetaxel was "
+     "started.", {LATER}),
+    ("atezolizumab maint., PD after 5 months. Topotecan started", {LATER}),
+    ("she had carboplatin and paclitaxel in 2020; it's back now and she's getting paclitaxel alone", {LATER}),
+    # negated or only talked about: optional, under discussion, not reimbursed, too old for, decided against it
+    ("Lobectomy in March. Adjuvant chemo was optional and she chose not to have it", {"post_resection"}),
+    ("finished chemoradiation; durvalumab under discussion", {CRT}),
+    ("on docetaxel after carboplatin failed; nivolumab isn't reimbursed here", {LATER}),
+    ("on carboplatin and vinorelbine, the team said he is too old for immunotherapy", {FIRST}),
+    ("Lobectomy last month. The surgeon said chemo, and he decided against it.", {"post_resection"}),
+    ("the hospital doesn't tell us what drugs he is on", {"unknown"}),
+    # someone else's: a stranger or friend after the patient's own treatment, a buddy, another relative
+    # who "had lung cancer too", the writer asking for themselves; but the doctor only gives the treatment
+    ("She takes Alecensa. A man at her clinic gets Keytruda and chemo.", {TKI}),
+    ("On docetaxel since March. His friend from church is on Keytruda.", {FIRST}),
+    ("my wife is on pemetrexed and her buddy from work is on Keytruda", {FIRST}),
+    ("My dad is on osimertinib. My mum had lung cancer too and had an operation.", {TKI}),
+    ("My brother is on Keytruda; I'm asking about myself, I haven't had any treatment yet", {"none"}),
+    ("My husband was on Tagrisso. The doctor has now started him on carboplatin and pemetrexed.", {LATER}),
+])
+def test_fifth_set_causes_are_read(text, settings):
+    assert set(read_history(text).settings) == settings
+
+
+@pytest.mark.parametrize("text, expected", [
+    # results in Spanish; the kind of cancer named by its marker; the mutation said to be the marker
+    ("ALK negativos", {"alk": "negative"}),
+    ("cancer de pulmon EGFR mutada", {"egfr": "positive"}),
+    ("Dad has ALK lung cancer", {"alk": "positive"}),
+    ("his driver mutation is ALK", {"alk": "positive"}),
+    # not known, in short forms and longer lists
+    ("PD-L1 unk", {"pdl1": "unknown"}),
+    ("pd-l1 dunno", {"pdl1": "unknown"}),
+    ("ALK not yet resulted", {"alk": "unknown"}),
+    ("the EGFR result we still wait for", {"egfr": "unknown"}),
+    ("waiting on the results of EGFR, ALK, ROS1 and PD-L1", {"egfr": "unknown", "alk": "unknown", "pdl1": "unknown"}),
+    # not tested: the patient named ("tested him for"), any verb before "the ... test", "not done it yet"
+    ("nobody tested him for ALK or EGFR", {"egfr": "not_tested", "alk": "not_tested"}),
+    ("the hospital did not make the ALK test", {"alk": "not_tested"}),
+    ("he never had the EGFR test done", {"egfr": "not_tested"}),
+    ("they want an EGFR test in another city but we have not done it yet", {"egfr": "not_tested"}),
+    # a PD-L1 score says more than a word said of it later
+    ("PD-L1 80%, the oncologist said PD-L1 is high", {"pdl1": 80}),
+])
+def test_fifth_set_biomarker_wordings(text, expected):
+    profile = extract_profile(text)
+    assert {k: profile.get(k) for k in ("egfr", "alk", "pdl1") if profile.get(k) is not None} == expected
