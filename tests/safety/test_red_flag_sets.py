@@ -110,7 +110,9 @@ def test_ordinary_messages_written_outside_the_team_raise_almost_no_red_flag(enc
     """The understanding sets (questions, openers, form answers) are not emergencies."""
     import json
 
-    texts = [json.loads(line)["text"] for name in ("dev", "blind")
+    # A fever after an infusion is a red flag (issue 10), even asked as a question.
+    items = [json.loads(line) for name in ("dev", "dev_b", "blind")
              for line in (ROOT / "tests" / "understanding" / f"{name}.jsonl").read_text().splitlines() if line.strip()]
+    texts = [item["text"] for item in items if item.get("topic") != "reaction_after_infusion"]
     alarms = [t for t, v in zip(texts, encoder.encode(texts)) if detector.assess(t, v).action != "none"]
     assert len(alarms) <= 0.01 * len(texts), alarms
