@@ -116,7 +116,7 @@ _GENERAL_QUESTION = _any(
 _HYPOTHETICAL = _any(
     r"(?<!not sure )(?<!dunno )(?<!know )(?<!unsure )(?<!wonder )(?<!not sure )\b(?:if|incase|in case|suppose|supposing|imagine|whether)\b",
     r"\b(?:is|are) (?:he|she|my \w+|it) going to (?:get|have|happen)\b|\bwill\b[^.?!]{0,30}\b(?:give|get|cause|make|happen)\b",
-    r"\bwhat if\b|\bwhat happens?\b|\bwhat would\b|\bwhen should\b|\bshould (?:i|we) (?:call|go|buy|worry|take)\b",
+    r"\bin the event (?:that|of)\b|\bkung\b|\bwhat if\b|\bwhat happens?\b|\bwhat would\b|\bwhen should\b|\bshould (?:i|we) (?:call|go|buy|worry|take)\b",
     r"\b(?:how (?:will|do|would|can) (?:i|we) know|what (?:symptoms|signs)|which (?:symptoms|signs)|(?:warning )?signs (?:of|to)|"
     r"what to (?:look|watch)|to watch|look(?:ing)? out for|watch (?:out )?for|just in case|so i know)\b",
     r"\b(?:will|would|might|could) (?:he|she|my \w+|i|we|they|it|that) (?:also |ever |still )?(?:get|have|happen|be)\b",
@@ -169,7 +169,7 @@ _OTHER_PERSON = _any(
     r"\b(?:another patient|other patients?|a (?:man|woman|lady|guy|patient|person|gentleman|boy|girl)\b|"
     r"the (?:man|woman|lady|guy|patient|person) (?:in|next|on|at|who|beside)|next bed|(?<!like )(?<!to )(?<!tell )(?<!call )(?<!ask )(?<!ring )(?<!phone )(?<!contact )(?<!see )(?<!get )someone(?! else)(?!'?s? (?:is |has )?(?:sitting|standing|stabbing|squeezing|pressing|crushing|called|rang|phoned|gone))|"
     r"(?<!like )(?<!to )somebody(?! else)|"
-    r"in (?:the|a|our|my) (?:forum|group|article|news|film|movie|show|book)|on (?:tv|the news|youtube|facebook|a forum)|"
+    r"in (?:the|a|our|my|this) (?:forum|group|article|news|film|movie|show|book|novel|series|story|play|documentary)|on (?:tv|the news|youtube|facebook|a forum)|"
     r"facebook group|support group|in the ward|volunteers?|kumare|kumpare|kapitbahay|amig[oa]|vecin[oa])\b",
 )
 # For a suicidal statement "someone", "a person" or "people" is often the writer at one
@@ -226,7 +226,7 @@ _RESOLVED = _any(
     r"\bnow (?:he|she|i|it|they|he'?s|hes|she'?s|shes) (?:is |are |am |'s |feels? |breathes |walks )?(?:[\w']+ ){0,4}?(?:normal|normally|fine|ok|okay|better|good|easy|well|alert)\b",
     r"\b(?:no infection|temp\w* (?:is |was )?normal|normal temp\w*)\b",
     r"\b(?:has|have|had|it|fever|temperature|pain|rash|swelling|bleeding|diarrh\w+) (?:has |is |was )?(?:completely |totally |all )?(?:stopped|stoped|settled|gone(?=\s*(?:$|[.,!?;]|now\b|away\b|since\b|down\b|with\b))|resolved|passed|cleared|sorted)\b",
-    r"\botherwise (?:fine|ok|okay|well|normal|good)\b|\bsettled\b|\bcleared up\b|\bwent away\b|\bgone (?:since|now|away)\b|\bstopp?ed after\b|\bsettled after\b|\bno more\b|\bnothing new\b|\bnothing since\b|\bno (?:more )?episodes\b",
+    r"\bright as rain\b|\botherwise (?:fine|ok|okay|well|normal|good)\b|\bsettled\b|\bcleared up\b|\bwent away\b|\bgone (?:since|now|away)\b|\bstopp?ed after\b|\bsettled after\b|\bno more\b|\bnothing new\b|\bnothing since\b|\bno (?:more )?episodes\b",
     r"\b(?:(?:was|were|got|been) checked|checked (?:at|in|by)|checked (?:him|her|me|them)|checkd|discharged|sent (?:him|her|us|me) home|was treated|were treated|got treated|"
     r"treeted|treated (?:it|with|in)|they fixed|fixed (?:his|her|it)|under control|turned out|they said it (?:is|was)|"
     r"said it (?:is|was) (?:muscle|muscular|nothing|from|the)|no compression|bloods? (?:were|was|are) (?:ok|fine|normal|clear)|"
@@ -243,7 +243,7 @@ _NEGATION_CUE = re.compile(
     r"\b(?:no|not|never|without|denies|nothing|none|neither|nor|free of|n'?t|isnt|arent|wasnt|hasnt|havent|didnt|doesnt|dont|"
     r"hasn'?t|haven'?t|didn'?t|doesn'?t|isn'?t|aren'?t|wasn'?t|don'?t)(?:[ ]+(?!but\b|now\b)[\w']+){0,4}[ ]*$", _I)
 # Self-harm: only a negation of the statement itself ("she is not suicidal").
-_SELF_HARM_NEGATION = re.compile(r"\b(?:not|never|no|isn'?t|isnt|don'?t|dont|doesn'?t|doesnt|didn'?t|without|denies)[ ]+(?:[\w']+[ ]+){0,2}$", _I)
+_SELF_HARM_NEGATION = re.compile(r"(?<!\bif )(?<!\bor )\b(?:not|never|no|isn'?t|isnt|don'?t|dont|doesn'?t|doesnt|didn'?t|without|denies)[ ]+(?:[\w']+[ ]+){0,2}$", _I)
 _MILD = re.compile(
     r"\b(?:a bit|abit|a little|little|slight|slightly|mild|mildly|minor|small|tiny|(?<!every )bit of|touch of|some|occasional|"
     r"sometimes|one|once)[ ]+(?:[\w']+[ ]+)?$", _I)
@@ -458,7 +458,7 @@ _SETTLED = re.compile(r"\b(?:a bit|bit|a little|little|tiny|few drops|spot of|sl
 # "Once" and "occasionally" say how often, not how much: "now and then I think about
 # not waking up" is not settled.
 _SETTLED_SELF_HARM = re.compile(r"\b(?:a bit|bit|a little|little|tiny|slight\w*|mild\w*|same as (?:before|usual|last)|"
-                                r"as usual|helped|fine|probably)\b", _I)
+                                r"as usual|helped)\b", _I)
 # A question with nothing placing it now ("how is the blood collected?"): for the
 # meaning alone, not an emergency.
 _QUESTION = re.compile(r"^\W*(?:how|what|which|where|when|why|who|is|are|can|could|does|do|will|would|should)\b|\?\s*$", _I)
@@ -497,7 +497,24 @@ def whole_message_timing(text: str, category: str) -> tuple[str, Optional[str]]:
 # A question about taking a medicine safely ("how many paracetamol can I safely
 # take in a day?") sits close in meaning to a question about a lethal amount;
 # only words can tell them apart, so the meaning alone never reads it as a crisis.
-_SAFE_USE = _any(r"\b(?:safely|safe (?:limit|dose|amount|to take|maximum)|maximum (?:daily )?dose|(?:am i|is he|is she) allowed)\b")
+_SAFE_USE = _any(r"\b(?:stor(?:e|ed|ing|age)|dispos\w*|left ?over|safely|safe (?:limit|dose|amount|to take|maximum)|maximum (?:daily )?dose|(?:am i|is he|is she) allowed)\b")
+
+
+# An ordinary goodbye ("I must go now, goodbye", "last message tonight, off to
+# bed"): the meaning alone reads farewells close to a crisis; only words (a plan,
+# a means, a wish to die) make a goodbye one.
+_SIGN_OFF = _any(r"\b(?:good ?bye|bye|ta-?ra|good ?night|night night|off to bed|see (?:you|ya)|"
+                 r"talk (?:to you )?(?:tomorrow|later|soon)|cheers|god bless)\b")
+# ... that says the conversation goes on another time, or asks something ...
+_CONTINUES = _any(r"\b(?:for now|for today|for tonight|tomorrow|later|next time|soon|off to bed|"
+                  r"(?:must|have to|got to|gotta|need to) go|(?:is|are) calling me|will ask)\b|\?")
+# ... and not one that says it is final.
+_FINAL = _any(r"\b(?:everyone|everybody|all of you|forever|for good|for ever|after tonight|won'?t matter|"
+              r"not (?:his|her|your|their) fault|sorry for (?:all|everything|the trouble)|funeral|right night)\b")
+
+
+def _ordinary_sign_off(text: str) -> bool:
+    return bool(_SIGN_OFF.search(text) and _CONTINUES.search(text) and not _FINAL.search(text))
 
 
 def _whole_message_self_harm(text: str) -> tuple[str, Optional[str]]:
@@ -512,6 +529,8 @@ def _whole_message_self_harm(text: str) -> tuple[str, Optional[str]]:
                             ("mild", _SETTLED_SELF_HARM)):
         if pattern.search(text):
             return NOT_NOW, reason
+    if _ordinary_sign_off(text):
+        return NOT_NOW, "sign_off"
     if _OTHER_PERSON.search(_GENERIC_PERSON.sub(" ", text)) and not _IMMEDIATE.search(text):
         return NOT_NOW, "other_person"
     if _self_harm_over(text, text):

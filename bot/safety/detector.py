@@ -16,7 +16,9 @@ Every message is read three ways:
    with nothing to say whether it is happening now gets one question.
 
 `assess(text)` returns an `Assessment`: `urgent` (the emergency reply now),
-`ask` ("Is this happening now?") or neither. A suicidal statement is never
+`ask` ("Is this happening now?") or neither. Where neither reader is sure but
+the classifier gives self-harm at least `SELF_HARM_ASK`, the message gets the
+question rather than silence. A suicidal statement is never
 hidden by negation: "no, I just want it all to end" is a crisis.
 """
 from __future__ import annotations
@@ -245,7 +247,14 @@ class RedFlagDetector:
         """A category the rules missed, when the message means one of them."""
         best = self.semantic.best(vector)
         if best is None:
-            return []
+            p = self.semantic.probabilities(vector).get("self_harm", 0.0)
+            if p < SELF_HARM_ASK or any(mention.category == "self_harm" for mention in found):
+                return []
+            # Not sure, but it may be a suicidal thought: ask rather than stay silent.
+            timing, reason = ctx.whole_message_timing(normal, "self_harm")
+            if timing != ctx.NOW:
+                return []
+            return [Mention("self_harm", 0, len(normal), text.strip()[:80], ctx.UNCLEAR, "meaning_unsure", "meaning", p)]
         name, score = best
         if name != "self_harm" and _NEGATION_WORD.search(normal):
             return []
@@ -311,6 +320,11 @@ class RedFlagDetector:
 
     def intent_of(self, category: str) -> str:
         return self.categories[category].intent
+
+
+# Below the classifier's threshold, a self-harm probability of at least this
+# gets the question "Is this happening now?" instead of silence.
+SELF_HARM_ASK = 0.4
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,11 @@ A later session added 49 suicidal statements in the indirect forms the rules
 cannot list (a score of zero for wanting to live, a goodbye, a plan inside a
 question about parking) and 30 ordinary messages that share their words (safe
 doses, a recovered past episode, figures of speech), in its own words.
+A third helper session, that had seen neither the patterns nor any set, wrote
+400 more (2026-12-06): 220 suicidal statements (plans, means, passive wishes,
+goodbyes, inside practical questions, in many Englishes) and 180 ordinary
+messages sharing their words (sign-offs, "I'd die for my kids", safe doses,
+wishes about where to die when the time comes).
 The thresholds were set on the development sets of tests/safety for recall
 with few false alarms; `make bench` prints the figures.
 """

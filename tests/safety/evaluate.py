@@ -22,7 +22,8 @@ from typing import Callable, Iterable, Optional
 HERE = Path(__file__).resolve().parent
 BLIND_SET = HERE / "red_flags_blind.jsonl"
 DEV_SETS = (HERE / "red_flags_dev.jsonl", HERE / "red_flags_dev_b.jsonl", HERE / "red_flags_dev_c.jsonl",
-            HERE / "red_flags_dev_d.jsonl", HERE / "red_flags_dev_e.jsonl", HERE / "red_flags_dev_f.jsonl")
+            HERE / "red_flags_dev_d.jsonl", HERE / "red_flags_dev_e.jsonl", HERE / "red_flags_dev_f.jsonl",
+            HERE / "red_flags_dev_g.jsonl")
 
 
 def ordinary_messages() -> list[str]:

@@ -144,3 +144,89 @@ def test_a_suicidal_meaning_is_not_stood_down_by_a_question_or_by_once(text):
 def test_a_question_about_taking_a_medicine_safely_is_never_a_crisis_by_meaning_alone():
     """The meaning cannot tell "how many can I safely take" from "how many would be enough"."""
     assert _with_meaning().assess("how many ibuprofen can I safely have each day", [1.0, 0.0, 0.0]).action == NONE
+
+
+@pytest.mark.parametrize("text", [
+    "my wife told me he has a plan and a date, he won't say what",
+    "not sure it matters. already figured out how.",
+    "the only thing stopping me is my grandson",
+    "i lie in bed praying my heart stops before morning",
+    "this life isn't worth living any more with the bills piling up",
+    "i've put my sleeping tablets aside in a tin, enough for when i decide",
+    "granny keeps asking god to take her now and refuses all food",
+    "i've been cutting myself on my arms again since the scan",
+    "if the hospital can't help then i'd rather end my life than be a burden",
+    "how many of these 5mg morphine would be too many, asking for myself",
+])
+def test_plans_means_and_wishes_in_plain_words_are_a_crisis(text):
+    assert _urgent_self_harm(text), assess(text).mentions
+
+
+@pytest.mark.parametrize("text", [
+    "I'd die for my grandchildren, that's why I'm doing all this",
+    "this treatment schedule will be the death of me, is there a weekend clinic?",
+    "tired of living out of a suitcase between hospitals, is there housing nearby?",
+    "mum wants to die at home when the time comes, how do we plan for that?",
+    "we're giving away all our old furniture because we're moving closer to the clinic",
+    "felt like I'd been hit by a truck after the news. what happens next?",
+    "dad nearly collapsed laughing at the nurse's joke",
+    "what's the overdose limit for paracetamol with his other tablets?",
+    "he must keep taking the anti-seizure tablets, for how long?",
+    "in the film last night a man threw himself off a bridge, it upset me",
+])
+def test_figures_of_speech_plans_for_later_and_safe_dose_questions_are_not_a_crisis(text):
+    assert assess(text).action == NONE, assess(text).mentions
+
+
+def test_if_not_is_a_condition_not_a_negation_of_a_suicidal_statement():
+    text = "if not, i'd rather end my life"
+    start = text.index("end my life")
+    assert ctx.softened(text, start, "self_harm", start + len("end my life")) is None
+    text = "i would not end my life"
+    start = text.index("end my life")
+    assert ctx.softened(text, start, "self_harm", start + len("end my life")) == "negated"
+
+
+@pytest.mark.parametrize("text", [
+    "I have to go now, my son is calling me. Bye!",
+    "that's all for tonight, goodnight and thank you",
+    "last message for today, off to bed. talk tomorrow",
+])
+def test_an_ordinary_goodbye_is_not_a_crisis_by_meaning_alone(text):
+    assert _with_meaning().assess(text, [1.0, 0.0, 0.0]).action == NONE
+
+
+@pytest.mark.parametrize("text", [
+    "goodbye everyone, sorry for all the trouble i caused",
+    "this is my last message to you all. goodbye",
+])
+def test_a_final_goodbye_is_still_a_crisis(text):
+    assert _with_meaning().assess(text, [1.0, 0.0, 0.0]).action == URGENT
+
+
+class _Unsure(SemanticBank):
+    """A meaning reader that is not sure of anything, and gives self-harm `p`."""
+
+    def __init__(self, p):
+        super().__init__(np.zeros((0, 3)), [], np.zeros((0, 3)))
+        self._p = p
+
+    def best(self, vector):
+        return None
+
+    def probabilities(self, vector):
+        return {"self_harm": self._p, "none": 1.0 - self._p}
+
+
+@pytest.mark.parametrize("p, action", [(0.1, NONE), (0.45, "ask")])
+def test_an_unsure_reading_of_self_harm_gets_the_question_instead_of_silence(p, action):
+    detector = RedFlagDetector.from_files(semantic=_Unsure(p))
+    result = detector.assess("everything feels heavy lately and i keep thinking about the end", [1.0, 0.0, 0.0])
+    assert result.action == action
+    if action == "ask":
+        assert result.category == "self_harm" and result.reason == "meaning_unsure"
+
+
+def test_an_unsure_reading_does_not_ask_about_a_safe_dose_question():
+    detector = RedFlagDetector.from_files(semantic=_Unsure(0.45))
+    assert detector.assess("where should we store the morphine away from the kids", [1.0, 0.0, 0.0]).action == NONE
