@@ -170,13 +170,20 @@ _NEGATIVE = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(negative|neg\b|-ve\b|negativ[o
 _NEGATED_BEFORE = re.compile(r"\b(no|not|without|negative for|(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) have|"
                              r"no (?:mutations?|alterations?|fusions?|"
                              r"rearrangements?|changes?) (?:for|in|of))\s+(an?\s+)?$", re.I)
-_UNSURE_BEFORE = re.compile(r"(?:don'?t|do not|dont|not sure|no idea|unsure|not certain|waiting (?:on|for)|awaiting|"
+_UNSURE_BEFORE = re.compile(r"(?:(?:don'?t|do not|dont) (?:know|understand|have the results?)|not sure|no idea|unsure|not certain|"
+                            r"awaiting|"
                             r"(?:can'?t|cannot|could ?n'?t|don'?t) (?:recall|remember)|forgot|still (?:looking at|checking)|"
-                            r"pending|still being done)\s+(?:[\w(]+[\s,]+){0,5}$", re.I)
+                            r"pending|still being done)\s+(?:[\w(]+[\s,]+){0,5}$|"
+                            # "waiting for the PET scan and for the EGFR and ALK results"
+                            r"waiting (?:on|for)\s+(?:[\w(]+[\s,]+){0,7}$", re.I)
 _UNSURE_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(unknown|unk\b|dunno|not sure|pending|awaited|awaiting|waiting|"
                            r"(?:still )?wait\b|(?:not yet|not) (?:resulted|reported)|not back|"
                            r"no idea|(?:we |i )?(?:honestly |really |still )?(?:don'?t|dont|do not) know|"
-                           r"never found out|not known|still being done|nobody told)", re.I)
+                           r"never found out|not known|still being done|nobody told|"
+                           r"(?:is|are|was|were|has|have)(?:n'?t| not)(?: yet)? (?:come )?(?:back|in|out|available)|"
+                           r"(?:is|are) (?:all |both |still |now )?being (?:tested|done|run|checked|analy[sz]ed)|"
+                           r"(?:pata|maloom|malum) (?:nahi|nahin|nai)|nahi pata|no (?:lo )?s[eé]\b|no sabemos|desconocid[oa])",
+                           re.I)
 # The result, not the test, is missing: "we haven't had the PD-L1 result back", "no EGFR result yet";
 # or the test was done and its result is not known: "tested for EGFR, I don't remember the result".
 _NO_RESULT_BEFORE = re.compile(r"\b(?:haven'?t|hasn'?t|have not|has not|not yet|still no|no)\s+(?:\w+\s+){0,3}$", re.I)
@@ -194,7 +201,8 @@ NOT_TESTED_AFTER = re.compile(
     r"available|requested|evaluable)|untested|unevaluable|"
     r"(?:not|n'?t|never) (?:make|made|do|did|run|ran|order|ordered|send|sent) (?:the |a |any |that )?tests?|"
     r"never (?:been )?(?:tested|checked|done|performed|sent)|(?:was|were)(?:n'?t| not) (?:tested|checked|done|sent)|"
-    r"test(?:ing)? (?:was |were )?(?:not|never) (?:done|performed|ordered))", re.I)
+    r"test(?:ing)? (?:was |were )?(?:not|never) (?:done|performed|ordered)|"
+    r"(?:was|were|is|are)(?:n'?t| not) (?:needed|necessary|required|indicated)|not (?:needed|necessary|required))", re.I)
 NOT_TESTED_BEFORE = re.compile(
     r"(?:never|not|didn'?t|did not|haven'?t|hasn'?t|have not|has not|wasn'?t|no one|noone|nobody|"
     r"could ?n'?t|could not|can'?t|cannot|unable to)\s+"
@@ -231,6 +239,16 @@ _GENERIC_UNKNOWN = re.compile(
     r"\b(?:not sure|don'?t know|do not know|no idea|unsure|waiting (?:on|for))\b"
     r"(?![^.;]{0,12}?\b(?:which|what (?:kind|type|exon))\b)[^.;]{0,30}?"
     r"\b(?:biomarkers?|mutations?|molecular|genetic|genomic|gene|ngs|markers?)\b", re.I)
+# "NGS is pending", "the molecular results are not back": every marker of that kind unknown.
+_GENERIC_PENDING = re.compile(
+    r"\b(?:ngs|molecular|genetic|genomic|gene|mutation|biomarker|driver)\s+(?:\w+\s+){0,2}?(?:is\s+|are\s+|still\s+)*"
+    r"(?:pending|awaited|outstanding|not (?:yet )?back|being (?:done|run|tested))\b|"
+    r"\bpending\s+(?:the\s+)?(?:ngs|molecular|genetic|genomic|mutation|biomarker)\b", re.I)
+# "No driver mutations on the big panel", "negative for all actionable alterations": EGFR and ALK negative.
+_GENERIC_NEGATIVE = re.compile(
+    r"\bno (?:driver|actionable|targetable|druggable)\s+(?:mutations?|alterations?|changes?|genes?|fusions?)\b|"
+    r"\bnegative for (?:all|any) (?:\w+\s+)?(?:alterations?|mutations?|markers?|drivers?|biomarkers?)\b|"
+    r"\b(?:driver|actionable|targetable)[- ](?:mutations?|alterations?)?\s*negative\b", re.I)
 _NOT_TESTED_NEAR = re.compile(r"\b(?:test(?:s|ed|ing)?|check(?:s|ed|ing)?|done|performed|ordered|analy[sz]ed)\b", re.I)
 
 
@@ -244,12 +262,15 @@ def _setting(text: str) -> list[Finding]:
 
 
 def _not_tested(text: str, known: set[str]) -> list[Finding]:
-    """Biomarker tests that were never done, or whose result nobody knows, said without naming the marker."""
+    """Biomarker tests that were never done, or whose result nobody knows, or that found no driver at all,
+    said without naming the marker."""
     match, value = _GENERIC_NOT_TESTED.search(text), "not_tested"
     if match is None or not _NOT_TESTED_NEAR.search(text[match.start():match.end() + 40]):
-        match, value = _GENERIC_UNKNOWN.search(text), "unknown"
+        match, value = _GENERIC_UNKNOWN.search(text) or _GENERIC_PENDING.search(text), "unknown"
     if match is None:
-        return []
+        match, value = _GENERIC_NEGATIVE.search(text), "negative"
+        if match is None or _someone_elses(text, match.start()):
+            return []
     fields = ["egfr", "alk"] + (["pdl1"] if re.search(r"biomarker|markers?\b", match.group(), re.I) else [])
     return [Finding(name, value, match.start(), match.end(), match.group())
             for name in fields if name not in known]
@@ -263,6 +284,15 @@ def _result_unknown(before: str, after: str, raw_after: str) -> bool:
                 or _RESULT_NOT_KNOWN.search(raw_after))
 
 
+# A result only supposed: "in case he turns out EGFR positive", "if she is ALK positive".
+_SUPPOSED_BEFORE = re.compile(r"\b(?:if|in case|whether|unless|assuming|suppose)\b(?![^.;,?]*\b(?:test|check))[^.;,?]{0,30}$",
+                              re.I)
+# No way to test: "they do not have a lab for EGFR".
+_NO_LAB_BEFORE = re.compile(r"\b(?:no|not have an?|n'?t have an?|without an?)\s+(?:\w+\s+)?(?:lab|laboratory|machine|facility)\s+"
+                            r"(?:for|to test|to do)\s+(?:the\s+)?$", re.I)
+# "EGFR or ALK, so those tests were never done": the tests named, then said not done.
+_TESTS_NOT_DONE_LATER = re.compile(r"^[^.;]{0,30}?\b(?:those|these|the|both|such|the two) tests?\s+(?:were|was|have|has)"
+                                   r"(?:n'?t| not| never)(?: been)?(?: ever)? (?:done|performed|ordered|sent|run)\b", re.I)
 # A targeted drug taken "for her ALK", "because of his EGFR": the marker is positive.
 _TREATED_FOR = re.compile(r"\b(?:for|because of|due to)\s+(?:his|her|my|their|your)\s+$", re.I)
 
@@ -282,8 +312,11 @@ def _biomarkers(text: str) -> list[Finding]:
             value = "unknown"
         elif (NOT_TESTED_AFTER.search(after) or NOT_TESTED_BEFORE.search(before)
                 or ((_NEGATED_BEFORE.search(before) or _NO_TEST_BEFORE.search(before)) and _TEST_WORD_AFTER.search(after))
-                or _TEST_NOT_DONE_AFTER.search(raw_after)):
+                or _TEST_NOT_DONE_AFTER.search(raw_after) or _NO_LAB_BEFORE.search(before)
+                or _TESTS_NOT_DONE_LATER.search(_MARKER_LIST.sub("", raw_after))):
             value = "not_tested"
+        elif _SUPPOSED_BEFORE.search(before):  # "in case he turns out EGFR positive": no result
+            continue
         elif _NEGATED_BEFORE.search(before) or _NEGATIVE.search(after):
             value = "negative"
         elif (_POSITIVE.search(after) or after.strip().startswith("+") or _POSITIVE_KIND_AFTER.search(after)
@@ -352,6 +385,8 @@ def _pdl1(text: str) -> list[Finding]:
     if any(isinstance(f.value, int) for f in found):  # "70 percent ... PD-L1 is high enough": the score says more
         found = [f for f in found if isinstance(f.value, int)]
     if not found:
+        found = _pdl1_told_later(text)
+    if not found:
         for match in _PDL1_SCORE.finditer(text):
             if int(match.group(1)) <= 100:  # "PD-L1 was 0": below 1%, negative
                 found.append(Finding("pdl1", int(match.group(1)) or "negative", match.start(), match.end(),
@@ -367,6 +402,25 @@ def _pdl1(text: str) -> list[Finding]:
 
 
 _PDL1_ONLY = re.compile(_PDL1_MARKER, re.I)
+# The value given later in the sentence, of "it": "the PD-L1 result came late, it's 60%", "I don't remember the
+# exact PD-L1 number but the doctor said it was low".
+_PDL1_REFERENT = re.compile(
+    _PDL1_MARKER + r"[^.;!?]{0,60}?(?<!\bif )(?<!whether )\b(?:it|that|which|the (?:score|result|number|level))\s*(?:'s|\u2019s|\s+is|\s+was|"
+    r"\s+came back(?:\s+at)?)\s+(?:at\s+|about\s+|around\s+|very\s+|quite\s+)?"
+    r"(?:(\d{1,3})\s*(?:%|percent|per cent)|(high|low|negative|positive|strong|weak)\b)", re.I)
+
+
+def _pdl1_told_later(text: str) -> list[Finding]:
+    for match in _PDL1_REFERENT.finditer(text):
+        number, word = match.groups()
+        if number is not None:
+            if int(number) > 100:
+                continue
+            value: Any = int(number) or "negative"
+        else:
+            value = {"strong": "high", "weak": "low", "positive": "high"}.get(word.lower(), word.lower())
+        return [Finding("pdl1", value, match.start(), match.end(), match.group())]
+    return []
 _PDL1_TC = re.compile(_PDL1_MARKER + r"\W+(?:\w+\W+){0,2}?TC\s?([0-3])\b", re.I)
 
 

@@ -22,7 +22,11 @@ How it reads:
    working", "... was mentioned") override.
 3. A history in sequence: when some treatment is current or planned, what
    was only "had" before it is finished; when nothing is said to be current,
-   the last treatment told is taken as the present one.
+   the last treatment told is taken as the present one. A time span that has
+   ended ("2020-22 gefitinib") is past. What a later sentence says of a
+   treatment told before changes it: "so it was stopped", "durvalumab was
+   cancelled", "the chemo was stopped for good", "continues pembrolizumab
+   alone", "postponed one week", "she has not agreed".
 4. Settings: chemotherapy and radiotherapy in one clause are concurrent
    chemoradiotherapy; chemotherapy after an earlier treatment stopped working
    (or called second line) is `later_line_chemotherapy`; immunotherapy after
@@ -82,7 +86,7 @@ _CLAUSE_BREAK = re.compile(
     r"[.;!?\n]+(?=\s|$)|\s[-–—]\s|->|→|=>|,\s*(?=so\b)|"
     r"\b(?=(?:then|but|now|currently|presently|however|although|though|followed by|switched|changed|moved|"
     r"afterwards|after that|later on|until|till|whereas|while|since then|so now|so they|so it|at the moment|"
-    r"these days|this week|next week|next month|recently|because|as of)\b)", re.I)
+    r"these days|this week|next week|next month|recently|because|as of|ahora|pero|luego|despu[eé]s)\b)", re.I)
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]+(?=\s|$)|\bbut\b|\bwhile\b|\bwhereas\b", re.I)
 _SEQUENCE_WORDS = re.compile(r"\b(?:then|after|before|followed|later|prior|until|once)\b", re.I)
 # Names given together: "carboplatin, pemetrexed and pembrolizumab", "carbo/pem + pembro".
@@ -90,7 +94,8 @@ _LIST_GAP = re.compile(r"^[\s,/+&()\[\]:-]*(?:(?:and|with|plus|or|&|\+|w/)[\s,/+
 
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|never|without|nor|neither|nobody|no one|noone|declined|declining|refused|refusing|refuses|declines|"
-    r"against|instead of|rather than|ruled out|avoid|avoiding|except|other than|cancell?ed|"
+    r"against|instead of|rather than|ruled out|avoid|avoiding|except|other than|cancell?ed|left out|leaving out|leave out|"
+    r"omitted|omitting|skipped|sin|"
     r"too (?:\w+ )?(?:old|elderly|weak|frail|fragile|sick|ill|unwell) (?:for|to have)|not (?:a )?candidate for|not (?:eligible|suitable|fit) for|"
     r"unable to (?:have|get|take)|(?:can|could|wo|did|does|do|has|have|is|was|were|are)n'?t|cannot|"
     r"(?:can|could|will|did|does|do|has|have|is|was|were|are) not)\b)"
@@ -163,12 +168,16 @@ def belongs_to_someone_else(text: str, sentence_start: int, start: int, relative
 
 
 _CARER = re.compile(r"^the (?:doctor|nurse)$", re.I)
+# "the doctor added pembrolizumab", "the doctor has prescribed Tagrisso": the doctor's act, the patient's drug
+_CARER_GIVES = re.compile(r"^\s*(?:(?:has|have|had|then|also|now|just)\s+){0,2}(?:added|adds|started|starts|prescribed|prescribes|"
+                          r"gave|gives|ordered|switched|changed|put|added on|increased|reduced|restarted|re-?started)\b",
+                          re.I)
 _PATIENT_AS_OBJECT = re.compile(r"\b(?:him|her|me|them|us)\b", re.I)
 
 
 def _treats_the_patient(person: re.Match, between: str) -> bool:
     """"The doctor has now started him on docetaxel": the doctor gives the treatment, the patient has it."""
-    return bool(_CARER.match(person.group()) and _PATIENT_AS_OBJECT.search(between))
+    return bool(_CARER.match(person.group()) and (_PATIENT_AS_OBJECT.search(between) or _CARER_GIVES.match(between)))
 
 
 def _patient_told_before(text: str, sentence_start: int) -> bool:
@@ -190,6 +199,10 @@ _ALSO_ILL = re.compile(r"\b(my\s+(?:" + _RELATIVE + r"))\s+(?:also\s+)?(?:had|ha
                        r"(?:\w+\s+){0,2}?cancer\s+(?:too|as well|also)\b|"
                        r"\b(my\s+(?:" + _RELATIVE + r"))\s+also\s+(?:had|has|was diagnosed with|got)\s+(?:\w+\s+){0,2}?cancer",
                        re.I)
+_SELF_PATIENT = re.compile(r"\b(?:i am|i'm|im) the (?:\w+ ){0,3}?patient\b|\bthe patient is me\b|"
+                           r"\bi(?: am|'m) the one with (?:\w+ ){0,2}?cancer\b", re.I)
+_DIED = re.compile(r"\b(my\s+(?:" + _RELATIVE + r"))\s+(?:\w+\s+)?(?:died|passed away|passed on|lost (?:his|her|their) (?:battle|fight))\b",
+                   re.I)
 _CONTRAST = re.compile(r"\b(?:but|whereas|while)\s+(my\s+(?:" + _RELATIVE + r"))\b", re.I)
 
 
@@ -211,6 +224,11 @@ def _the_patient(text: str) -> Optional[str]:
     about = _ABOUT.search(text)
     if about and about.group(1).lower() in ("myself", "me"):  # "my brother is on Keytruda; I'm asking about myself"
         return "self"
+    if _SELF_PATIENT.search(text):  # "My wife is on chemo. I am the lung cancer patient"
+        return "self"
+    died = _DIED.search(text)
+    if died and len(relations) == 2:  # "My mother died after years on Tagrisso. Now my brother ...": not the patient
+        return (relations - {_relation(died.group(1))}).pop() if _relation(died.group(1)) in relations else None
     if len(relations) < 2:
         return None
     also_ill = _ALSO_ILL.search(text)
@@ -231,6 +249,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|whether|in case|unless|once it|when it|shoul
                           r"talked about|talking about|suggested|discussing|discussed|considered|offered|eligible for|mentioned|"
                           r"mention|spoke about|spoke of|raised|"
                           r"a candidate for|would (?:like|want|prefer)|hope to|hoping|want(?:s|ed)? to try|held back on|"
+                          r"decid\w* between|choos\w* between|(?:we|i) (?:really |also |all )?want(?:ed)?|"
                           r"holding (?:back|off) on|hold(?:ing)? off|held off|postponed|deferred|delayed)\b",
                           re.I)
 _QUESTION_START = re.compile(r"^\W*(?:should|could|can|would|will|is|are|does|do|did|what about|how about|"
@@ -246,7 +265,8 @@ _HYPOTHETICAL_AFTER = re.compile(
 _FINISHED_AFTER = re.compile(
     r"^[^.;:]{0,60}?\b(?:stopped working|stopped|failed|didn'?t work|did not work|wasn'?t working|"
     r"was not working|not working|no longer work\w*|quit working|didn'?t hold|finished|completed|complete|done|"
-    r"ended|discontinued|was stopped|were stopped|was halted|(?<!\bin )progress\w*|PD(?![-\w])|"
+    r"ended|discontinued|was stopped|were stopped|was halted|(?<!\bin )(?<!\bno )(?<!\bwithout )progress\w*|PD(?![-\w])|"
+    r"on (?:a )?break|paused|on hold|dej[oó] de funcionar|"
     r"(?:held|stopped|discontinued) permanently|permanently (?:held|stopped|discontinued)|withheld|was too (?:hard|much|toxic|strong)|"
     r"were too (?:hard|much|toxic|strong)|did nothing|didn'?t do anything|did not help|didn'?t help|"
     r"no effect|no response|stopped responding|but (?:it|the cancer|the tumou?r) "
@@ -261,19 +281,24 @@ _FOR_PROGRESSION = re.compile(r"\b(?:after|following|for|at|on|upon|due to|beyon
 _PLANNED_AFTER = re.compile(
     r"^[^.;:]{0,40}?\b(?:planned|is planned|to follow|scheduled|booked|is due|due to start|due on|due next|"
     r"to start|to begin|starts|starting|from next|next (?:week|month|monday|tuesday|wednesday|thursday|friday)|"
-    r"tomorrow|recommended|is the plan|was prescribed|prescribed)\b", re.I)
+    r"tomorrow|recommended|is the plan|was prescribed|prescribed|(?:got |was |been |is )?approved|authori[sz]ed)\b", re.I)
 _CURRENT_AFTER = re.compile(r"^[\s,(]*(?:[\w/+.-]+[\s,()]+){0,5}?(?:now|currently|current|at the moment|these days|right now|"
                             r"ongoing|continued|continues|continuing|since|in progress|so far|going well|"
                             r"is working|has been working|started|commenced|begun|initiated|cycle \d+ today|"
                             r"today|added|still (?:taking|on|having|getting|receiving))\b", re.I)
 
+_MONTH = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+          r"nov(?:ember)?|dec(?:ember)?")
 # The nearest of these before a name, in its clause, gives its status.
 _CUES = [
     (PLANNED, r"will|'ll|going to|gonna|plan|plans|planned|planning|scheduled|booked|due to|about to|to start|"
               r"to begin|to commence|to receive|to have|to get|starts|starting (?:next|on|in|tomorrow)|"
               r"start (?:next|on|in|tomorrow)|begins|next (?:week|month|cycle)|tomorrow|recommended|"
               r"advised|proposed|prescribed|ordered|set up for|lined up|waiting to start|awaiting|"
-              r"offered and (?:we )?accepted|agreed to|decided on|going for"),
+              r"offered and (?:we )?accepted|agreed to|decided on|going for|"
+              # "after I finish, durvalumab": a time still to come; Spanish
+              r"(?:after|once|when) (?:i|he|she|we|they) (?:finish|finishes|complete|completes|am done|is done|are done)|"
+              r"va a (?:empezar|comenzar|recibir)|empezar[aá]|comenzar[aá]"),
     (CURRENT, r"now|currently|current:?|presently|at present|at the moment|these days|right now|is on|are on|am on|"
               r"'s on|s on|on|started|start|starting|began|begun|commenced|initiated|receiving|getting|taking|"
               r"takes|gets|having|doing|undergoing|ongoing|continu\w*|still|remains on|has been on|"
@@ -283,7 +308,8 @@ _CUES = [
               r"switching to|changed to|moved to|moving to|giving|given|re-?challeng\w*|addition of|added|went onto|went on to|onto|back to|back on|re-?started|"
               r"adding|kept|keeps|keeping|kept (?:\w+ )?on|keeps (?:\w+ )?on|still on|"
               r"(?:switched|swapped|changed|moved|put) (?:\w+ ){0,2}(?:to|on|onto)|"
-              r"(?:chemo|treatment|line|drug) (?:number )?(?:two|three|2|3) is"),
+              r"(?:chemo|treatment|line|drug) (?:number )?(?:two|three|2|3) is|"
+              r"ahora|actualmente|est[aá] con|est[aá] recibiendo|recibe|en tratamiento con"),
     (FINISHED, r"finished|completed|complete|done with|done|stopped|discontinued|ended|was on|were on|"
                r"had been on|been through|went through|underwent|undergone|after(?!\s+(?:that|this|which))|following|post|"
                r"failed|failing|progressed on|progression on|progressing on|progressed after|"
@@ -292,8 +318,15 @@ _CUES = [
                r"history of|last year|years ago|in 20[0-2]\d|first had|first got|first tried|"
                r"(?:first|1st|initial) (?:one|treatment|chemo|line|regimen) was|off|before that|before this|"
                r"(?:first|second|1st|2nd) was|line 1:?|1L:?|lines? 1\s*(?:[-–]|to|and)\s*\d:?|"
-               r"prior to that|before (?:it|that|this) was|before,|neo-?adjuvant|neo-?adj\.?|induction"),
-    (PAST, r"had|has had|have had|got|did|tried|received|was given|were given|was treated with|"
+               r"prior to that|before (?:it|that|this) was|before,|neo-?adjuvant|neo-?adj\.?|induction|"
+               r"termin[oó]|acab[oó]|complet[oó]|recibi[oó]|"
+               # a time span that has ended: "2020-22 gefitinib", "Feb-May 2023 carbo/pem"
+               r"(?:19|20)\d\d\s*[-\u2013\u2014/]\s*(?:19|20)?\d\d(?![-/]\d)|"
+               r"(?:" + _MONTH + r")\.?(?:\s+(?:19|20)\d\d)?\s*(?:[-\u2013\u2014]|to|until|till|through)\s*(?:" + _MONTH +
+               r")\.?\s+(?:19|20)\d\d"),
+    # a bare date ("Sept 2024 carbo/pem"): past when something comes after it
+    (PAST, r"(?<!since )(?<!from )(?<!until )(?<!till )(?:" + _MONTH + r")\.?\s+(?:19|20)\d\d|"
+           r"had|has had|have had|got|did|tried|received|was given|were given|was treated with|"
            r"were treated with|was treated|gave|"
            r"has received|have received"),
 ]
@@ -308,8 +341,11 @@ _LATER_LINE = re.compile(
     r"\b(?:the )?first (?:one |chemo\w* |treatment |line )?(?:did not|didn'?t|doesn'?t|stopped|failed|no longer)"
     r"(?: (?:help|work|hold)\w*)?\b|\b(?:chemo|treatment|regimen) (?:number )?(?:two|three|2|3)\b", re.I)
 _FIRST_LINE = re.compile(r"\b(?:first|1st|front)[- ]line\b", re.I)
+# "It's his first chemo ever", "cycle 2 of her first chemo": the chemotherapy now is the first one.
+_FIRST_CHEMO = re.compile(r"(?<!after )(?<!since )(?<!following )\b(?:his|her|my|their|the)\s+(?:very\s+)?(?:first|1st)\s+"
+                          r"(?:ever\s+)?(?:chemo\w*|treatment|course)$", re.I)
 _PROGRESSION = re.compile(
-    r"\b(?<!\bin )(?:progres+\w*|stopped (?:controlling|helping|responding)|stopped working|stop working|didn'?t work|did not work|wasn'?t working|not working|"
+    r"\b(?<!\bin )(?<!\bno )(?<!\bwithout )(?:progres+\w*|dej[oó] de funcionar|stopped (?:controlling|helping|responding)|stopped working|stop working|didn'?t work|did not work|wasn'?t working|not working|"
     r"no longer work\w*|didn'?t hold|doesn'?t hold|holds? anymore|didn'?t respond|did not respond|failed|failing|"
     r"failure|came back|come back|coming back|(?:it'?s|it is|is|it has|has been|now) back\b(?! (?:to|on|at|home|from))|recurr\w*|relaps\w*|returned|growth|grew|grown|growing|"
     r"got worse|getting worse|worsen\w*|resistan\w*|refractory|new lesions?|new spots?|bigger|"
@@ -337,7 +373,11 @@ _NONE = re.compile(
     r"\b(?:she|he|i|they|we|mum|mom|dad) (?:refused|declined|said no|turned (?:it|them) down)\b|"
     r"\bsaid no to\b|\b(?:doesn'?t|does not|don'?t|do not) want (?:any )?(?:more )?(?:treatment|chemo\w*)\b|"
     r"\bno (?:cancer )?(?:drugs|treatment) (?:any ?more|now)\b|\b(?:on |under )?observation(?: only)?\b|"
-    r"\b(?:just|only) (?:has |having |gets |getting )?(?:scans|check-?ups)\b|\bnow nothing\b",
+    r"\b(?:just|only) (?:has |having |gets |getting )?(?:scans|check-?ups)\b|\bnow nothing\b|"
+    r"\bnothing (?:\w+ )?(?:scheduled|booked|arranged|since)\b|\b(?:chemo|treatment|drug) holiday\b|"
+    r"\b(?:on|taking|having) a break\b|\bfinished all (?:\w+ )?treatment\b|"
+    r"\b(?:has|have|had)(?:n'?t| not)(?: yet)? (?:agreed|consented)\b|\bnot (?:yet )?agreed\b|"
+    r"\bstill (?:talking|thinking|deciding)\b",
     re.I)
 _UNSURE = re.compile(
     r"\b(?:not sure|don'?t know|do not know|dont know|no idea|unsure|can'?t remember|cannot remember|"
@@ -456,6 +496,8 @@ def _after_cue(after: str) -> Optional[str]:
     after = _PART_OF_COURSE.sub(" ", after)  # "second cycle done": the course goes on
     after = _FOR_PROGRESSION.sub(" ", after)  # "docetaxel after progression on X": why it is given
     after = re.sub(r"\.(?=,)", " ", after)  # "maint., PD after 5 months": an abbreviation's dot ends nothing
+    if _PAUSE_AFTER.match(after):  # "chemo holiday", "chemo break": not given now
+        return FINISHED
     found = []
     for status, pattern in ((NEGATED, _NEGATION_AFTER), (HYPOTHETICAL, _HYPOTHETICAL_AFTER),
                             (CURRENT, _CURRENT_AFTER), (PLANNED, _PLANNED_AFTER), (FINISHED, _FINISHED_AFTER)):
@@ -465,6 +507,7 @@ def _after_cue(after: str) -> Optional[str]:
     return min(found)[1] if found else None
 
 
+_PAUSE_AFTER = re.compile(r"^\s*(?:holiday|break|pause)\b", re.I)
 _BEYOND_PROGRESSION = re.compile(r"\b(?:beyond|through|despite) (?:\w+ )?progression\b", re.I)
 _FIRST_LINE_CUE = re.compile(r"\b(?:1L|line 1)\W*$", re.I)
 
@@ -598,6 +641,10 @@ def _operated(text: str, clauses: list, mentions: list, surgery: Mention) -> boo
                    and m.status not in (NEGATED, OTHER_PERSON, HYPOTHETICAL)]
         return not (earlier and earlier[-1].status in ACTIVE)
     return True
+# Treatment finished a while ago, nothing since: no chemoradiotherapy "just finished".
+_LONG_FINISHED = re.compile(r"\bnothing since\b|\bsince then\b|\bfinished all\b|\b(?:only|just) (?:follow[- ]ups?|scans|"
+                            r"monitoring|check[- ]?ups)\b|\bfollow[- ]up scans\b|\bin remission\b|\byears? ago\b|"
+                            r"\blast year\b", re.I)
 _STARTS_LATER = re.compile(r"^\W*(?:and\s+)?(?:then|followed by|after that|afterwards|later|next|switched|changed|"
                            r"moved|now|so now|until|till|current|currently|presently|started|starting|commenced|began)\b|"
                            r"^\s*(?:->|→|=>)", re.I)
@@ -738,6 +785,121 @@ def _in_sequence(text: str, clauses: list, mentions: list) -> list:
     return [Mention(m.kind, m.start, m.end, m.text, updated.get(m, m.status), m.clause) for m in mentions]
 
 
+# One name for each drug, so that "the pembro" said later is the "pembrolizumab" told before.
+_NAME_ALIASES = {"pembro": "pembrolizumab", "keytruda": "pembrolizumab", "durva": "durvalumab",
+                 "imfinzi": "durvalumab", "nivo": "nivolumab", "opdivo": "nivolumab", "atezo": "atezolizumab",
+                 "tecentriq": "atezolizumab", "osi": "osimertinib", "tagrisso": "osimertinib",
+                 "alecensa": "alectinib", "iressa": "gefitinib", "tarceva": "erlotinib", "libtayo": "cemiplimab",
+                 "xalkori": "crizotinib", "lorbrena": "lorlatinib", "alunbrig": "brigatinib",
+                 "chemotherapy": "chemo", "quimio": "chemo", "quimioterapia": "chemo", "kemo": "chemo",
+                 "immuno": "immunotherapy", "inmunoterapia": "immunotherapy", "immunoterapia": "immunotherapy"}
+_GENERIC_NAMES = {"chemo", "chemotherapy", "chemos", "quimio", "quimioterapia", "kemo", "immunotherapy", "immuno",
+                  "inmunoterapia", "targeted therapy", "tki"}
+
+
+def _canonical(name: str) -> str:
+    name = re.sub(r"[\s-]+", " ", name.lower().strip())
+    name = re.sub(r"^key ?tr\w*$", "keytruda", name)
+    return _NAME_ALIASES.get(name) or _DRUG_ALIASES.get(name, name)
+
+
+# "..., so it was stopped", "the oncologist cancelled it": the treatment told just before.
+_STOPPED_BACK = re.compile(
+    r"\b(?:cancell?ed|called off|scrapped|stopped|discontinued|withdrew|halted)\s+(?:it|that|them|this)\b|"
+    r"\b(?:it|that|this|they)\s+(?:was|were|has been|have been|had been|had to be|got)\s+(?:\w+\s+)?"
+    r"(?:cancell?ed|called off|scrapped|stopped|discontinued|withdrawn|halted)\b", re.I)
+# Put off by a fixed time, or given a new date: still planned.
+_RESCHEDULED = re.compile(r"\b(?:postponed|delayed|pushed back|put back|moved)\s+(?:by\s+|for\s+)?(?:a|one|two|three|\d+|"
+                          r"a few|a couple of)\s+(?:days?|weeks?)\b|\bnew (?:start )?date\b|\brescheduled (?:for|to)\b",
+                          re.I)
+_PUT_OFF = re.compile(r"\b(?:supposed to|postponed|delayed|pushed back|put back)\b", re.I)
+_NOT_DECIDED = re.compile(r"\bmaybe|\bif\b|\bwhether|\bmight|\boptions?\b|\bperhaps|\bconsider", re.I)
+# The patient has not said yes to what the doctor plans.
+_NOT_AGREED = re.compile(r"\b(?:has|have|had)(?:n'?t| not)(?: yet)? (?:agreed|consented|accepted)\b|\bnot (?:yet )?agreed\b",
+                         re.I)
+_STOPPED_WORD = re.compile(r"\b(?:stopped(?! (?:working|helping|responding))|discontinued|halted|for good|permanently|"
+                           r"dropped)\b", re.I)
+_SUBORDINATE_BEFORE = re.compile(r"\b(?:after|following|post|since|than|before|because)\s+(?:the\s+|his\s+|her\s+|my\s+)?$",
+                                 re.I)
+_THEN_START = re.compile(r"^\W*(?:and\s+)?(?:then|followed by|after that|afterwards|later)\b", re.I)
+_NOW_WORD = re.compile(r"\b(?:now|currently|at the moment|right now)\b", re.I)
+_ALONE_AFTER = re.compile(r"^\s*(?:alone|by itself|on its own|only|monotherapy|solo)\b", re.I)
+_ONLY_BEFORE = re.compile(r"\bonly\s+(?:the\s+)?$", re.I)
+
+
+def _told_later(text: str, clauses: list, mentions: list) -> list:
+    """What a later sentence says of a treatment told before.
+
+    "Alectinib ..., so it was stopped": finished. "durvalumab was cancelled", "the insurance refused the
+    pembro": the same drug planned before is not given. "the chemo was stopped for good" (a generic word):
+    the chemotherapy drugs named before are finished. "continues pembrolizumab alone", "only carbo/paclitaxel
+    started": the others named before are not given now. "postponed one week", "new date": still planned.
+    "Amma has not agreed": what was planned is only talked about.
+    """
+    status = {index: m.status for index, m in enumerate(mentions)}
+
+    def told(i: int) -> bool:
+        return status[i] not in (NEGATED, OTHER_PERSON, HYPOTHETICAL)
+
+    def stop(i: int, never_given: bool = False) -> None:
+        status[i] = NEGATED if never_given or status[i] in (PLANNED, HYPOTHETICAL) else FINISHED
+
+    for match in _STOPPED_BACK.finditer(text):
+        # "it" is the nearest treatment told before, not one said as the reason ("after chemo failed")
+        before = [i for i, m in enumerate(mentions) if m.end <= match.start() and told(i)
+                  and not _SUBORDINATE_BEFORE.search(text[max(0, m.start - 20):m.start])]
+        if not before or match.start() - mentions[before[-1]].end > 200 \
+                or status[before[-1]] not in ACTIVE + (TOLD, PAST):
+            continue
+        group = [before[-1]]
+        while len(group) < len(before):
+            previous = before[-len(group) - 1]
+            if not _LIST_GAP.match(text[mentions[previous].end:mentions[group[-1]].start]):
+                break
+            group.append(previous)
+        for i in group:
+            stop(i)
+    for j, later in enumerate(mentions):
+        name = _canonical(later.text)
+        said_stopped = status[j] == NEGATED or (
+            status[j] == FINISHED and name in _GENERIC_NAMES
+            and _STOPPED_WORD.search(text, clauses[later.clause][0], clauses[later.clause][1]))
+        if not said_stopped:
+            continue
+        if any(status[k] in ACTIVE and _canonical(m.text) == name for k, m in enumerate(mentions) if k > j):
+            continue
+        for i, m in enumerate(mentions[:j]):
+            same = _canonical(m.text) == name or (name in _GENERIC_NAMES and m.kind == later.kind
+                                                  and status[j] == FINISHED)
+            if same and status[i] in ACTIVE + (TOLD, PAST, HYPOTHETICAL) and m.clause != later.clause \
+                    and not (_canonical(m.text) != name and _NOW_WORD.search(text[slice(*clauses[m.clause])])):
+                stop(i, never_given=status[j] == NEGATED)  # "refused the pembro": never given
+    for j, only in enumerate(mentions):
+        if status[j] not in ACTIVE or not (_ALONE_AFTER.match(text[only.end:only.end + 20])
+                                           or _ONLY_BEFORE.search(text[max(0, only.start - 12):only.start])):
+            continue
+        if _THEN_START.match(text[slice(*clauses[only.clause])]):  # "..., then Keytruda alone": what follows
+            continue
+        names = {_canonical(m.text) for k, m in enumerate(mentions) if m.clause == only.clause and status[k] in ACTIVE}
+        for i, m in enumerate(mentions):
+            if m.clause < only.clause and status[i] in (CURRENT, TOLD) and _canonical(m.text) not in names \
+                    and m.kind != "surgery":
+                status[i] = FINISHED
+    rescheduled = _RESCHEDULED.search(text)
+    if rescheduled:
+        for i, m in enumerate(mentions):
+            own = text[slice(*clauses[m.clause])]
+            put_off = _PUT_OFF.search(text, max(0, m.start - 40), rescheduled.end())
+            if status[i] == HYPOTHETICAL and m.start < rescheduled.start() and put_off and not _NOT_DECIDED.search(own):
+                status[i] = PLANNED
+    not_agreed = _NOT_AGREED.search(text)
+    if not_agreed:
+        for i, m in enumerate(mentions):
+            if status[i] == PLANNED and m.start < not_agreed.start():
+                status[i] = HYPOTHETICAL
+    return [Mention(m.kind, m.start, m.end, m.text, status[i], m.clause) for i, m in enumerate(mentions)]
+
+
 def _ordered(settings) -> tuple:
     return tuple(s for s in SETTING_ORDER if s in set(settings))
 
@@ -750,12 +912,17 @@ def _later_line(text: str, clauses: list, mentions: list, active_chemo: list, do
         return True
     own = " ".join(text[max(0, m.start - 25):m.end] for m in active_chemo)
     own_clauses = " ".join(text[slice(*clauses[m.clause])] for m in active_chemo)
-    if _FIRST_LINE.search(own) or _MAINTENANCE.search(own_clauses) or _CONTINUES.search(own):
+    first_chemo = any(_FIRST_CHEMO.search(text[max(0, m.start - 30):m.end]) for m in active_chemo)
+    if _FIRST_LINE.search(own) or first_chemo or _MAINTENANCE.search(own_clauses) or _CONTINUES.search(own):
         return False
     before_drugs = {drug for m in done if m.kind in CHEMOTHERAPY for drug in _drugs(m.text)}
     new_drugs = {drug for m in active_chemo for drug in _drugs(m.text)} - before_drugs
     earlier_systemic = [m for m in done if m.kind in SYSTEMIC | {"chemoradiotherapy"}]
-    earlier_clause = any(m.clause < min(c.clause for c in active_chemo) for m in earlier_systemic)
+    # told before the chemotherapy now, in an earlier clause or earlier in a timeline ("2022-24 osimertinib, since
+    # Feb 2025 docetaxel")
+    earlier_clause = any(m.clause < min(c.clause for c in active_chemo) or (
+        m.end < min(c.start for c in active_chemo) and (m.kind not in CHEMOTHERAPY or _drugs(m.text)))
+        for m in earlier_systemic)
     if earlier_systemic and ((new_drugs and earlier_clause) or _PROGRESSION.search(text)):
         return True  # a new chemotherapy after an earlier one (not its maintenance), or after progression
     progressions = [p.start() for p in _PROGRESSION.finditer(text)]
@@ -788,7 +955,7 @@ def read_history(text: str) -> TreatmentHistory:
         return TreatmentHistory((), (), (), False)
     text = corrected_text(text)
     clauses = _clauses(text)
-    mentions = _in_sequence(text, clauses, _mentions(text, clauses))
+    mentions = _told_later(text, clauses, _in_sequence(text, clauses, _mentions(text, clauses)))
     active = [m for m in mentions if m.status in ACTIVE]
     done = [m for m in mentions if m.status == FINISHED]
     kinds_active = {m.kind for m in active}
@@ -811,12 +978,18 @@ def read_history(text: str) -> TreatmentHistory:
     if chemoradiotherapy and settings & {"immunotherapy", "targeted_therapy"} and not later_line \
             and not any(m.kind in SYSTEMIC for m in done):
         settings.update({"concurrent_chemoradiotherapy", "consolidation"})  # given after chemoradiation
-    if not settings - {"post_resection"} and chemoradiotherapy and not _PROGRESSION.search(text) \
-            and not any(m.kind in SYSTEMIC for m in done):
-        settings.add("concurrent_chemoradiotherapy")  # just finished: CIK is given alongside or after it
     explicit_none = bool(_NONE.search(text))
+    if not settings - {"post_resection"} and chemoradiotherapy and not _PROGRESSION.search(text) \
+            and not any(m.kind in SYSTEMIC for m in done) and not _LONG_FINISHED.search(text) \
+            and not any(m.kind in LOCAL_OR_SUPPORTIVE and m.status in ACTIVE
+                        and _ONLY.search(text[max(0, m.start - 25):m.end + 10]) for m in mentions):
+        # just finished: CIK is given alongside or after it; not "nothing since then", "finished all treatment
+        # in 2024", "now only brain radiation"
+        settings.add("concurrent_chemoradiotherapy")
     if not settings - {"post_resection"} and kinds_active & LOCAL_OR_SUPPORTIVE:
         settings.add("other")
+    if not settings and any(m.kind == "surgery" and m.status == PLANNED for m in mentions):
+        settings.add("other")  # an operation still to come, alone
     if not settings:
         negated_only = mentions and all(m.status == NEGATED for m in mentions)
         if (_UNSURE.search(text) or _guessing(text)) and not done:

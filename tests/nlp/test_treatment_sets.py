@@ -4,7 +4,7 @@ import pytest
 from tests.nlp.evaluate import BIOMARKERS, HERE, load, measure
 
 DEV_SETS = ("treatment_histories_dev_a.jsonl", "treatment_histories_dev_b.jsonl", "treatment_histories_dev_c.jsonl",
-            "treatment_histories_dev_d.jsonl", "treatment_histories_dev_e.jsonl")
+            "treatment_histories_dev_d.jsonl", "treatment_histories_dev_e.jsonl", "treatment_histories_dev_f.jsonl")
 BLIND_SET = "treatment_histories_blind.jsonl"
 # The target, reached on the development sets.
 TARGET = 0.95

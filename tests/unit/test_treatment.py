@@ -252,3 +252,86 @@ def test_fifth_set_causes_are_read(text, settings):
 def test_fifth_set_biomarker_wordings(text, expected):
     profile = extract_profile(text)
     assert {k: profile.get(k) for k in ("egfr", "alk", "pdl1") if profile.get(k) is not None} == expected
+
+
+@pytest.mark.parametrize("text, settings", [
+    # a timeline: a span of time that has ended, or a bare date followed by a later treatment, is past
+    ("2019-21 erlotinib, 2021-23 Tagrisso, since March 2024 gemcitabine", {LATER}),
+    ("Mar–Aug 2022 cisplatin and pemetrexed. Jan 2024 relapse. Feb 2024 started docetaxel.", {LATER}),
+    # "once she finishes" points to what comes next
+    ("She is having chemo and radiation together now. Once she finishes, Imfinzi is planned.",
+     {CRT, "consolidation", IO}),
+    # no progression is no progression; maintenance of one drug of the first line
+    ("Four cycles of carboplatin and pemetrexed, then pemetrexed by itself as maintenance, without progression",
+     {FIRST}),
+    # a break from treatment
+    ("she's on a treatment holiday after six rounds of cisplatin and vinorelbine", {"none"}),
+    ("chemo break for the summer after carbo and gemcitabine, restarting maybe in autumn", {"none"}),
+    # left out, Spanish "sin"
+    ("Started carboplatin and paclitaxel; the team left out Keytruda because of his Crohn's disease", {FIRST}),
+    ("Recibe cisplatino y etopósido, sin inmunoterapia.", {FIRST}),
+    # only deciding, nothing booked; the writer's own wish
+    ("The surgeons will decide between a lobectomy and radiotherapy next month, nothing booked.", {"none"}),
+    ("We want to try Keytruda abroad. At the moment he has carboplatin and gemcitabine, cycle 3 of his first chemo.",
+     {FIRST}),
+    # a change of drug within the first chemotherapy
+    ("They changed the cisplatin to carboplatin after two cycles because of his hearing; this is his first chemo.",
+     {FIRST}),
+    # chemoradiotherapy long finished, or followed only by brain radiation
+    ("Chemoradiation ended and since then only follow-up scans.", {"none"}),
+    ("Chemo with radiation finished last month; now only PCI, starting Wednesday.", {"other"}),
+    # an operation still to come, alone
+    ("A lobectomy is booked for next month, no other treatment.", {"other"}),
+    # another person: a relative who died, the writer who says they are the patient; the doctor who adds a drug
+    ("My father died of lung cancer after years on chemo. Now my sister is on osimertinib.", {TKI}),
+    ("My brother has bowel cancer and gets chemo every two weeks. I'm the patient here, stage IIIA, nothing started.",
+     {"none"}),
+    ("My husband began carboplatin and pemetrexed, and at cycle 2 the doctor added Keytruda.", {FIRST, IO}),
+    # brand misspelt; approved by the insurance
+    ("mum's on keytruder every 3 weeks", {IO}),
+    ("The insurance approved Opdivo, first dose on Friday.", {IO}),
+    # said later: "it was stopped", "cancelled it", the same drug refused, the chemotherapy stopped for good
+    ("Lorlatinib made him confused, so it was stopped last week.", {"none"}),
+    ("Crizotinib was planned but the oncologist cancelled it after the scan.", {"none"}),
+    ("Nivolumab with chemo was the plan, but nivolumab was refused by the insurer; she started carboplatin and "
+     "gemcitabine.", {FIRST}),
+    ("Cisplatin, gemcitabine and nivolumab for two cycles. Then the chemo was discontinued for good because of her "
+     "kidneys.", {IO}),
+    ("After two cycles of cisplatin, gemcitabine and nivolumab he had a bad infection. He continues nivolumab alone.",
+     {IO}),
+    # put off by a week: still planned; the patient has not agreed: not planned
+    ("Her first chemo, carboplatin and pemetrexed, was supposed to be on Tuesday but was delayed by a week because of "
+     "an infection.", {FIRST}),
+    ("The doctor wants to start docetaxel but Dad has not agreed yet.", {"none"}),
+    # Spanish: finished, now, second line, stopped working
+    ("Terminó la quimio en marzo y ahora está con pembrolizumab de mantenimiento.", {IO}),
+    ("Está en segunda línea con gemcitabina porque la primera quimio dejó de funcionar.", {LATER}),
+])
+def test_sixth_set_causes_are_read(text, settings):
+    assert set(read_history(text).settings) == settings
+
+
+@pytest.mark.parametrize("text, expected", [
+    # no driver found at all: EGFR and ALK negative
+    ("no actionable mutations on the NGS panel", {"egfr": "negative", "alk": "negative"}),
+    ("negative for all driver mutations, PD-L1 5%", {"egfr": "negative", "alk": "negative", "pdl1": 5}),
+    # not known yet: pending, being tested, not back, waiting after other tests; Hindi and Spanish
+    ("the molecular panel is still pending", {"egfr": "unknown", "alk": "unknown"}),
+    ("his EGFR and ALK are being tested at the moment", {"egfr": "unknown", "alk": "unknown"}),
+    ("the ALK result hasn't come back yet", {"alk": "unknown"}),
+    ("we are waiting for the CT scan and for the EGFR result", {"egfr": "unknown"}),
+    ("PD-L1 hamein pata nahi", {"pdl1": "unknown"}),
+    ("PD-L1 no lo sé", {"pdl1": "unknown"}),
+    # never done: not needed, no lab, the tests said not done later
+    ("the oncologist said EGFR testing is not needed for squamous", {"egfr": "not_tested"}),
+    ("the hospital has no lab for ALK", {"alk": "not_tested"}),
+    ("They mentioned EGFR and ALK, but the tests were never done.", {"egfr": "not_tested", "alk": "not_tested"}),
+    # the value said later of "it"
+    ("I can't recall the PD-L1 figure, but the nurse said it was high", {"pdl1": "high"}),
+    ("PD-L1 came back after the second cycle, it was 25%", {"pdl1": 25}),
+    # a result only supposed is none
+    ("if she turns out ALK positive, will she get alectinib?", {}),
+])
+def test_sixth_set_biomarker_wordings(text, expected):
+    profile = extract_profile(text)
+    assert {k: profile.get(k) for k in ("egfr", "alk", "pdl1") if profile.get(k) is not None} == expected
